@@ -1,0 +1,3 @@
+"""Cloud IR readiness assessor."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""gcp resource types a snapshot may hold (see the package docstring for conventions)."""
+
+from typing import Any
+
+TYPES: dict[str, dict[str, Any]] = {}

@@ -1,0 +1,1 @@
+"""Built-in aws checks; every module in this package is scanned for @check functions."""
