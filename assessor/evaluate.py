@@ -72,7 +72,7 @@ def evaluate(snapshots: Sequence[Snapshot], profile: Profile, catalogue: Catalog
 
 def _service_models_for(snapshot: Snapshot, profile: Profile) -> set[str]:
     """Service models of the workloads that live in this snapshot's account (all of them if unmapped)."""
-    models = set()
+    models: set[str] = set()
     for workload in profile.workloads:
         if workload.provider != snapshot.provider:
             continue

@@ -29,7 +29,7 @@ class Strict(BaseModel):
 class Status(StrEnum):
     """Outcome of a finding or a control. `unknown` is never scored as pass or fail."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     FAIL = "fail"
     PARTIAL = "partial"
     UNKNOWN = "unknown"

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
+from typing import cast
 
 from assessor.checks_api import CHECK_ATTRIBUTE, CheckFunction, CheckSpec
 from assessor.errors import PluginError
@@ -57,7 +58,7 @@ def _checks_in(module: ModuleType) -> Iterable[CheckFunction]:
     for mod in modules:
         for _, fn in sorted(inspect.getmembers(mod, callable), key=lambda m: m[0]):
             if hasattr(fn, CHECK_ATTRIBUTE) and getattr(fn, "__module__", None) == mod.__name__:
-                yield fn
+                yield cast(CheckFunction, fn)
 
 
 def load_checks(catalogue: Catalogue, eps: Iterable[EntryPoint] | None = None) -> list[RegisteredCheck]:

@@ -78,9 +78,8 @@ def answer_type_problem(question: Question, answer: Answer) -> str | None:
         return f"expected a date as YYYY-MM-DD, found {value!r}"
     if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
         return f"expected a whole number, found {value!r}"
-    if kind == "choice":
-        if not isinstance(value, str) or value not in question.choices:
-            return f"expected one of {', '.join(question.choices)}, found {value!r}"
+    if kind == "choice" and (not isinstance(value, str) or value not in question.choices):
+        return f"expected one of {', '.join(question.choices)}, found {value!r}"
     if kind == "text" and not isinstance(value, str):
         return f"expected text, found {value!r}"
     return None
@@ -98,7 +97,8 @@ def judge(question: Question, answer: Answer | None, today: date) -> tuple[Statu
         if question.stale_after_days is not None:
             age = (today - value).days
             if age > question.stale_after_days:
-                return Status.FAIL, f"{value.isoformat()} is {age} days old, over the {question.stale_after_days}-day limit"
+                limit = question.stale_after_days
+                return Status.FAIL, f"{value.isoformat()} is {age} days old, over the {limit}-day limit"
         return Status.PASS, f"Dated {value.isoformat()}"
     if question.kind == "choice":
         if value in question.pass_values:
@@ -137,10 +137,11 @@ def answers_template(catalogue: Catalogue) -> str:
         "profile:",
         "  organization: Example Ltd",
         "  # On-prem IR capabilities in place today; the gap analysis compares the cloud against these.",
+        "  # Every capability is listed: delete the lines for those you do NOT have on-prem.",
         "  onprem_capabilities:",
     ]
     for cap in capabilities:
-        out.append(f"    # - {cap.id}  # {_comment(cap.name)}")
+        out.append(f"    - {cap.id}  # {_comment(cap.name)}")
     out += [
         "  workloads:",
         "    - name: example-workload",

@@ -32,6 +32,7 @@ from assessor.models import (
     ResidencyEntry,
     RiskAcceptance,
     Scope,
+    ServiceModel,
     Snapshot,
     Status,
     Workload,
@@ -102,7 +103,7 @@ def assess(data: ScoringInput) -> Assessment:
 
 
 def _judge_answers(answers: Answers, catalogue: Catalogue, today: date,
-                   models_in_use: set[str]) -> tuple[list[AnsweredQuestion], list[Finding]]:
+                   models_in_use: set[ServiceModel]) -> tuple[list[AnsweredQuestion], list[Finding]]:
     answered: list[AnsweredQuestion] = []
     findings: list[Finding] = []
     for question in sorted(catalogue.questions, key=lambda q: q.id):
@@ -167,7 +168,7 @@ def aggregate_status(statuses: Iterable[Status]) -> Status:
 
 
 def _control_result(control: Control, findings: list[Finding], checks: Sequence[str],
-                    acceptance: RiskAcceptance | None, models_in_use: set[str],
+                    acceptance: RiskAcceptance | None, models_in_use: set[ServiceModel],
                     partial_credit: float) -> ControlResult:
     findings = sorted(findings, key=_finding_key)
     counts = dict(sorted(Counter(f.status for f in findings).items()))
@@ -241,13 +242,12 @@ def maturity_label(index: float | None, catalogue: Catalogue) -> str:
 
 def _workload_findings(findings: Iterable[Finding], workload: Workload) -> list[Finding]:
     """Findings that speak for one workload: its provider and accounts, plus organisation-wide answers."""
-    out = []
-    for f in findings:
+    def speaks_for(f: Finding) -> bool:
         if f.check_id.startswith(QUESTION_PREFIX):
-            out.append(f)
-        elif f.provider == workload.provider and (not workload.accounts or f.account_id in workload.accounts):
-            out.append(f)
-    return out
+            return True
+        return f.provider == workload.provider and (not workload.accounts or f.account_id in workload.accounts)
+
+    return [f for f in findings if speaks_for(f)]
 
 
 def _state_from(findings: Sequence[Finding]) -> tuple[CapabilityState, str]:
@@ -268,7 +268,8 @@ def _state_from(findings: Sequence[Finding]) -> tuple[CapabilityState, str]:
     return "partial", note
 
 
-def capability_gaps(controls: Sequence[ControlResult], profile: Profile, catalogue: Catalogue) -> list[CapabilityGap]:
+def capability_gaps(controls: Sequence[ControlResult], profile: Profile,
+                    catalogue: Catalogue) -> list[CapabilityGap]:
     by_id = {c.control_id: c for c in controls}
     contract = [by_id[c] for c in ("SR-04", "SR-05") if c in by_id]
     contract_ok = bool(contract) and all(c.status in (Status.PASS, Status.ACCEPTED) for c in contract)

@@ -1,0 +1,1 @@
+"""Acme's own IR-readiness checks, shipped as an ir-assessor plugin."""
