@@ -15,7 +15,7 @@ from assessor.models import CollectionError, Profile, Provider, ServiceModel, Se
 CHECK_ATTRIBUTE = "__ir_assessor_check__"
 
 
-class Unavailable(Exception):  # noqa: N818 - reads naturally at the raise site
+class Unavailable(Exception):
     """Raised when a check needs data the collector could not read; the runner records `unknown`."""
 
     def __init__(self, reason: str, permission: str | None = None) -> None:
@@ -130,7 +130,7 @@ class CheckContext:
         if errors:
             raise Unavailable(_describe(errors), errors[0].permission)
         if type_name not in self.snapshot.resources:
-            raise Unavailable(f"{type_name} was not collected in this snapshot")
+            raise Unavailable(_not_collected(type_name))
         return self.snapshot.resources[type_name]
 
     def resources_by_region(self, type_name: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -139,10 +139,10 @@ class CheckContext:
         For checks that can judge region by region; an error without a region still raises.
         """
         errors = self.errors_for(type_name)
-        if any(e.region is None for e in errors):
+        if any(e.region is None for e in errors) or (errors and type_name not in self.snapshot.resources):
             raise Unavailable(_describe(errors), errors[0].permission)
         if type_name not in self.snapshot.resources:
-            raise Unavailable(f"{type_name} was not collected in this snapshot")
+            raise Unavailable(_not_collected(type_name))
         failed = {e.region: _describe([e]) for e in errors if e.region is not None}
         items = [r for r in self.snapshot.resources[type_name] if r.get("region") not in failed]
         return items, failed
@@ -159,6 +159,14 @@ class CheckContext:
         if region is None:
             return None
         return self._jurisdictions.get(region.lower())
+
+
+def _not_collected(type_name: str) -> str:
+    from assessor.resource_types import RESOURCE_TYPES
+
+    known = RESOURCE_TYPES.get(type_name)
+    source = f" (read by {known.source})" if known and known.source else ""
+    return f"{type_name} was not collected in this snapshot{source}"
 
 
 def _describe(errors: list[CollectionError]) -> str:
