@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sh examples/system-deps.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e .
+PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --disable-pip-version-check -e .
 .venv/bin/ir-assessor assess \
     --snapshots examples/acme/snapshots \
     --answers examples/acme/answers.yaml \

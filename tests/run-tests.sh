@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sh examples/system-deps.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,all]'
+PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,all]'
 .venv/bin/ruff check assessor checks tests benchmarks
 .venv/bin/mypy assessor
 .venv/bin/python -m pytest -q "$@"
