@@ -72,7 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ir-assessor: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("ir-assessor: interrupted; no report was written", file=sys.stderr)
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not turn this into a traceback
+        print("ir-assessor: interrupted; no half-written file was left (an interrupted run has no manifest.json)",
+              file=sys.stderr)
         return 130
     except Exception as exc:
         if args.debug:

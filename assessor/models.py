@@ -368,6 +368,7 @@ class InputDigest(Strict):
     path: str
     kind: Literal["snapshot", "answers"]
     sha256: str
+    size: int = Field(ge=0, description="Bytes.")
 
 
 class Scope(Strict):

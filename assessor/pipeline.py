@@ -56,8 +56,9 @@ def run_assessment(snapshot_paths: Sequence[Path], answers_path: Path, generated
     jurisdictions = {p: {k.lower(): v for k, v in m.items()} for p, m in catalogue.jurisdictions.items()}
     residency = [entry for s in loaded
                  for entry in residency_of(s.snapshot, profile, jurisdictions.get(s.snapshot.provider, {}))]
-    inputs = [InputDigest(path=_display(s.path), kind="snapshot", sha256=s.sha256) for s in loaded]
-    inputs.append(InputDigest(path=_display(answers_path), kind="answers", sha256=file_sha256(answers_path)))
+    inputs = [InputDigest(path=_display(s.path), kind="snapshot", sha256=s.sha256, size=s.size) for s in loaded]
+    inputs.append(InputDigest(path=_display(answers_path), kind="answers", sha256=file_sha256(answers_path),
+                              size=answers_path.stat().st_size))
     assessment = assess(ScoringInput(
         findings=findings, answers=answers_file.answers, catalogue=catalogue,
         checks_by_control=checks_by_control, scopes=[scope_of(s.snapshot) for s in loaded],

@@ -17,6 +17,7 @@ class LoadedSnapshot:
     path: Path
     snapshot: Snapshot
     sha256: str
+    size: int
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -51,8 +52,8 @@ def load_snapshot(path: Path) -> LoadedSnapshot:
             if not isinstance(record.get("id"), str) or not record["id"]:
                 raise InputError("every resource needs a non-empty string `id`", path=str(path),
                                  line=lines.get(("resources",)), key=f"resources.{type_name}[{index}].id")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedSnapshot(path, snapshot, digest)
+    raw = text.encode("utf-8")  # the file's exact bytes: it was read as bytes and decoded strictly
+    return LoadedSnapshot(path, snapshot, hashlib.sha256(raw).hexdigest(), len(raw))
 
 
 def load_snapshots(paths: Iterable[Path]) -> list[LoadedSnapshot]:
