@@ -244,17 +244,18 @@ class Limits:
     evidence_indent: int | None
     remediation_rows: int
     action_chars: int
+    gap_items: int  # rows in each of the dark-spot and improvement lists
     summary_only: frozenset[Status]  # control statuses shown without their findings
 
 
 HTML_LIMITS = Limits(findings_per_control=200, findings_total=6000, findings_chars=9_000_000,
                      text_chars=2000, evidence_chars=4000, rows=2000, names_per_cell=25,
                      elsewhere="findings.csv and assessment.json list every finding", evidence_indent=2,
-                     remediation_rows=10_000, action_chars=4000, summary_only=frozenset())
-PDF_LIMITS = Limits(findings_per_control=6, findings_total=200, findings_chars=150_000,
-                    text_chars=240, evidence_chars=400, rows=40, names_per_cell=6,
+                     remediation_rows=10_000, action_chars=4000, gap_items=100_000, summary_only=frozenset())
+PDF_LIMITS = Limits(findings_per_control=3, findings_total=90, findings_chars=80_000,
+                    text_chars=240, evidence_chars=160, rows=15, names_per_cell=3,
                     elsewhere="report.html, findings.csv and assessment.json list every finding",
-                    evidence_indent=None, remediation_rows=25, action_chars=220,
+                    evidence_indent=None, remediation_rows=25, action_chars=220, gap_items=20,
                     summary_only=frozenset({Status.PASS, Status.NOT_APPLICABLE}))
 
 def name_list(names: Sequence[str], limit: int, text_chars: int) -> str:
@@ -461,6 +462,8 @@ class GapView:
     legend: list[Badge]
     dark_spots: list[GapItem]
     improvements: list[GapItem]
+    dark_spots_omitted: str  # "" when every item is listed
+    improvements_omitted: str
 
 
 @dataclass(frozen=True)
@@ -644,6 +647,7 @@ class InputRow:
 class AppendixView:
     references: list[ReferenceRow]
     inputs: list[InputRow]
+    inputs_omitted: str  # "" when every input is listed
     assessment_sha256: str
     tool_version: str
     format_version: str
@@ -719,7 +723,7 @@ def build_view(assessment: Assessment, catalogue: Catalogue, mode: Mode,
         answers=_answers(assessment, limits),
         remediation=[_action(item, limits) for item in plan[:limits.remediation_rows]],
         remediation_omitted=max(0, len(plan) - limits.remediation_rows),
-        appendix=_appendix(assessment, assessment_sha256),
+        appendix=_appendix(assessment, assessment_sha256, limits),
         findings_omitted=format_count(omitted),
         findings_note=_findings_note(omitted, mode),
     )
@@ -1033,13 +1037,27 @@ def _gaps(gaps: Sequence[CapabilityGap], limits: Limits) -> GapView:
     def key(g: CapabilityGap) -> tuple[int, int, str]:
         return (cap_order[g.capability], GAP_STATES.get(g.state, ("", 9))[1], g.workload)
 
+    def worst_first(g: CapabilityGap) -> tuple[int, int, str]:
+        return (GAP_STATES.get(g.state, ("", 9))[1], cap_order[g.capability], g.workload)
+
+    # The matrix flags every cell; the lists add the reasons, so a summary-sized format keeps the worst ones.
+    dark = sorted((g for g in gaps if g.dark_spot), key=worst_first)[:limits.gap_items]
+    better = [g for g in gaps if g.improvement]
     return GapView(
         columns=list(columns.values()),
         rows=matrix,
         legend=[gap_badge(s) for s in GAP_STATES],
-        dark_spots=[item(g) for g in sorted((g for g in gaps if g.dark_spot), key=key)],
-        improvements=[item(g) for g in sorted((g for g in gaps if g.improvement), key=key)],
+        dark_spots=[item(g) for g in sorted(dark, key=key)],
+        improvements=[item(g) for g in sorted(better, key=key)[:limits.gap_items]],
+        dark_spots_omitted=_more(sum(1 for g in gaps if g.dark_spot) - len(dark), "dark spot"),
+        improvements_omitted=_more(len(better) - limits.gap_items, "improvement"),
     )
+
+
+def _more(omitted: int, word: str) -> str:
+    if omitted <= 0:
+        return ""
+    return f"{plural(omitted, 'more ' + word)} flagged in the matrix above; report.html lists each with its reason"
 
 
 def _domains(assessment: Assessment) -> DomainsView:
@@ -1265,15 +1283,18 @@ def _reading_order(assessment: Assessment) -> list[ControlResult]:
     return sorted(assessment.controls, key=lambda c: (rank.get(c.domain, len(rank)), c.domain, c.control_id))
 
 
-def _appendix(assessment: Assessment, assessment_sha256: str) -> AppendixView:
+def _appendix(assessment: Assessment, assessment_sha256: str, limits: Limits) -> AppendixView:
+    inputs = sorted(assessment.inputs, key=lambda i: (i.kind != "answers", i.kind, i.path))
+    omitted = len(inputs) - limits.rows
     return AppendixView(
         references=[
             ReferenceRow(display(c.control_id, 40), "#" + anchor("control", c.control_id),
                          display(c.title, 300), _reference_text(c.references))
             for c in _reading_order(assessment)
         ],
-        inputs=[InputRow(display(i.path, 400), i.kind, display(i.sha256, 80))
-                for i in sorted(assessment.inputs, key=lambda i: (i.kind, i.path))],
+        inputs=[InputRow(display(i.path, 400), i.kind, display(i.sha256, 80)) for i in inputs[:limits.rows]],
+        inputs_omitted=f"{plural(omitted, 'more input')}: manifest.json and report.html list every input with "
+        "its SHA-256" if omitted > 0 else "",
         assessment_sha256=assessment_sha256,
         tool_version=display(assessment.tool_version, 100),
         format_version=str(assessment.format_version),
