@@ -134,11 +134,19 @@ def test_schema_prints_json_schema(which: str) -> None:
 
 def test_example_snapshots_and_assessment_match_their_schemas(
         example_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
-    """The published schemas accept what the tool reads and writes (validated with the models)."""
-    from assessor.models import Assessment
+    """The published JSON Schemas accept the example's snapshots, answers and the assessment it produces."""
+    import jsonschema
 
     _, out = example_run
-    Assessment.model_validate_json((out / "assessment.json").read_text())
+    schemas = {which: json.loads(cli("schema", which).stdout) for which in ("answers", "snapshot", "assessment")}
+    jsonschema.validate(json.loads((out / "assessment.json").read_text()), schemas["assessment"])
+    for path in sorted((EXAMPLE / "snapshots").glob("*.json")):
+        jsonschema.validate(json.loads(path.read_text()), schemas["snapshot"])
+    answers = json.loads(json.dumps(yaml.safe_load((EXAMPLE / "answers.yaml").read_text()), default=str))
+    jsonschema.validate(answers, schemas["answers"])
+    broken = dict(json.loads((out / "assessment.json").read_text()), readiness_index="high")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schemas["assessment"])
 
 
 def test_checks_and_controls_list() -> None:

@@ -46,7 +46,7 @@ def test_json_is_ascii_and_keeps_hostile_strings_as_escaped_text(assessment: Ass
 
 def test_json_validates_against_the_published_schema(assessment: Assessment) -> None:
     """The schema printed by `ir-assessor schema assessment` accepts the JSON the tool writes."""
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     schema = assessment_json_schema()
     assert schema["title"] == "ir-assessor assessment"
     assert {"controls", "gaps", "inputs", "readiness_index"} <= set(schema["properties"])
