@@ -131,7 +131,8 @@ def test_pdf_fetched_nothing_and_embedded_no_file(hostile_run: Path) -> None:
     assert not reader.attachments
     raw = (hostile_run / "report.pdf").read_bytes()
     assert SENTINEL_TEXT.encode() not in raw
-    assert "Acme" in text or "JINJA" not in text  # the document rendered and Jinja in data did not run
+    # The organisation name is printed on the cover exactly as written: template syntax in data stays text.
+    assert "{{ 7*7 }}{% if true %}JINJA-RAN{% endif %}" in text
 
 
 def test_csv_neutralises_formulas(hostile_run: Path) -> None:
