@@ -1,0 +1,1 @@
+"""Live collectors: each reads one cloud with read-only calls and writes snapshots. SDKs are imported lazily."""
