@@ -24,7 +24,7 @@ def moto_endpoint() -> Iterator[str]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    port = server._server.server_port  # noqa: SLF001 - moto exposes no public accessor for port 0
+    port = server._server.server_port
     yield f"http://127.0.0.1:{port}"
     server.stop()
 
