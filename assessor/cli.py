@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assessor import __version__
+from assessor.cli_aws import PROVIDER_COMMANDS, add_provider_commands, run_provider_command
 from assessor.errors import AssessorError, InputError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BELOW_THRESHOLD = 0, 1, 2, 3
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         csub = c.add_subparsers(dest="action", required=True, parser_class=_Parser)
         cl = csub.add_parser("list", help=f"list {what}")
         cl.add_argument("--json", action="store_true", help="machine-readable output")
+    add_provider_commands(sub, _Parser)
     return parser
 
 
@@ -88,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "assess":
-        return _assess(args)
+        return assess_and_report(args.snapshots, args)
+    if args.command in PROVIDER_COMMANDS:
+        return run_provider_command(args)
     if args.command == "questionnaire":
         return _questionnaire(args)
     if args.command == "schema":
@@ -117,15 +121,20 @@ def _formats(text: str) -> list[str]:
     return chosen
 
 
-def _assess(args: argparse.Namespace) -> int:
+def check_report_options(args: argparse.Namespace) -> tuple[list[str], datetime]:
+    """The report options of `assess` and `scan`, validated: formats, assessment time, output folder."""
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError("--out must be a folder", path=str(args.out))
+    return _formats(args.format), _parse_time(args.generated_at)
+
+
+def assess_and_report(snapshot_paths: Sequence[Path], args: argparse.Namespace) -> int:
+    """Assess snapshots with `args.answers` and write the reports: the shared tail of `assess` and `scan`."""
     from assessor.pipeline import run_assessment
     from assessor.progress import ProgressBar
     from assessor.report import write_reports
 
-    formats = _formats(args.format)
-    generated_at = _parse_time(args.generated_at)
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError("--out must be a folder", path=str(args.out))
+    formats, generated_at = check_report_options(args)
     bars: list[ProgressBar] = []
 
     def on_snapshots(total: int) -> ProgressBar:
@@ -133,7 +142,7 @@ def _assess(args: argparse.Namespace) -> int:
         return bars[-1]
 
     try:
-        run = run_assessment(args.snapshots, args.answers, generated_at, on_snapshots=on_snapshots)
+        run = run_assessment(snapshot_paths, args.answers, generated_at, on_snapshots=on_snapshots)
     finally:
         for bar in bars:
             bar.close()

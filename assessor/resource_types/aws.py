@@ -408,3 +408,90 @@ TYPES: dict[str, dict[str, Any]] = {
         "iam:ListRoleTags)",
     },
 }
+
+# Types added for the edge, hybrid-network, inspection and serverless checks. Kept in a separate update so
+# the definitions above stay untouched.
+TYPES.update({
+    # ------------------------------------------------------------------ hybrid connectivity
+    "aws.ec2.vpn_connection": {
+        "description": "A Site-to-Site VPN connection (deleted connections are left out) with the logging "
+        "options of each of its tunnels.",
+        "fields": {
+            "id": "arn:aws:ec2:<region>:<account>:vpn-connection/<vpn-id>",
+            "vpn_connection_id": "VPN connection id (vpn-...)",
+            "region": _REGION,
+            "state": "'pending', 'available' or 'deleting'",
+            "type": "'ipsec.1'",
+            "customer_gateway_id": "Customer gateway id (cgw-...), the on-premises end",
+            "vpn_gateway_id": "Virtual private gateway id (vgw-...), or null",
+            "transit_gateway_id": "Transit gateway id (tgw-...), or null",
+            "tunnels": "One entry per tunnel as {outside_ip, log_enabled: true/false, or null when the API "
+            "returned no tunnel log options, log_group_arn: CloudWatch Logs group or null}; empty when the "
+            "API returned no tunnel options at all",
+            "tags": _TAGS,
+        },
+        "source": "ec2:DescribeVpnConnections (Options.TunnelOptions[].LogOptions.CloudWatchLogOptions)",
+    },
+    # ------------------------------------------------------------------ edge
+    "aws.apigateway.stage": {
+        "description": "A deployed stage of an API Gateway REST, HTTP or WebSocket API with its access-log "
+        "destination.",
+        "fields": {
+            "id": "Stage ARN: arn:aws:apigateway:<region>::/restapis/<api>/stages/<stage> (REST) or "
+            "arn:aws:apigateway:<region>::/apis/<api>/stages/<stage> (HTTP, WebSocket)",
+            "region": _REGION,
+            "api_id": "API id",
+            "api_name": "API name (free text)",
+            "api_type": "'REST', 'HTTP' or 'WEBSOCKET'",
+            "stage_name": "Stage name",
+            "access_log_destination": "ARN of the log group or Firehose stream receiving access logs, or null "
+            "when access logging is off",
+            "tags": _TAGS,
+        },
+        "source": "apigateway:GetRestApis, apigateway:GetStages, apigatewayv2:GetApis, apigatewayv2:GetStages "
+        "(IAM action apigateway:GET)",
+    },
+    "aws.wafv2.web_acl": {
+        "description": "A WAFv2 web ACL with its logging configuration. Regional ACLs are read in every swept "
+        "region; CloudFront ACLs only when us-east-1 is swept, where they live.",
+        "fields": {
+            "id": "Web ACL ARN",
+            "name": "Web ACL name",
+            "region": "Region the ACL was read in (us-east-1 for CloudFront ACLs)",
+            "scope": "'REGIONAL' or 'CLOUDFRONT'",
+            "logging_destinations": "ARNs of the log group, bucket or Firehose stream receiving the ACL's "
+            "request logs; empty when logging is off",
+        },
+        "source": "wafv2:ListWebACLs, wafv2:ListLoggingConfigurations",
+    },
+    # ------------------------------------------------------------------ inspection
+    "aws.networkfirewall.firewall": {
+        "description": "An AWS Network Firewall (managed Suricata IPS) with its logging configuration.",
+        "fields": {
+            "id": "Firewall ARN",
+            "name": "Firewall name",
+            "region": _REGION,
+            "vpc_id": "VPC the firewall endpoints are placed in",
+            "policy_arn": "ARN of the firewall policy (rule groups) it enforces",
+            "status": "'PROVISIONING', 'READY' or 'DELETING', or null when not returned",
+            "delete_protection": "True when the firewall is protected from deletion",
+            "log_types": "Log types delivered somewhere, among 'ALERT', 'FLOW' and 'TLS'",
+        },
+        "source": "network-firewall:ListFirewalls, network-firewall:DescribeFirewall, "
+        "network-firewall:DescribeLoggingConfiguration",
+    },
+    # ------------------------------------------------------------------ serverless
+    "aws.lambda.function": {
+        "description": "A Lambda function and the CloudWatch Logs group its runtime output goes to.",
+        "fields": {
+            "id": "Function ARN (unqualified)",
+            "name": "Function name",
+            "region": _REGION,
+            "runtime": "Runtime, e.g. 'python3.12', or null for container images",
+            "package_type": "'Zip' or 'Image'",
+            "log_group": "Name of the log group receiving its logs: LoggingConfig.LogGroup, or "
+            "'/aws/lambda/<name>' when the function uses the default",
+        },
+        "source": "lambda:ListFunctions",
+    },
+})

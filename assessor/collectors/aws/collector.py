@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assessor import __version__
-from assessor.collectors.aws.framework import SWEEPS, Caller, Ledger, Operation, Sweep, SweepFailed
+from assessor.collectors.aws.framework import SWEEPS, Caller, Ledger, Operation, Sweep, SweepFailed, scrub
 from assessor.errors import InputError, MissingExtraError
 from assessor.models import CollectionError, Snapshot
 
@@ -93,10 +93,41 @@ def collect(config: AwsScanConfig, progress: Callable[[int], Progress] | None = 
     regions_by_account = {t.account_id: _regions(t, config) for t in targets}
     jobs = sum(len(regions_by_account[t.account_id]) for t in targets)
     tick = progress(jobs) if progress else None
+    shared = _organization_data(base, config) if config.org_role else None
     with ThreadPoolExecutor(max_workers=max(1, min(config.max_workers, len(targets)))) as pool:
-        snapshots = list(pool.map(lambda t: _collect_account(t, regions_by_account[t.account_id], config, tick),
-                                  targets))
-    return sorted(snapshots, key=lambda s: s.account_id)
+        snapshots = list(pool.map(
+            lambda t: _collect_account(t, regions_by_account[t.account_id], config, tick, shared), targets))
+    snapshots.sort(key=lambda s: s.account_id)
+    if shared is not None and snapshots:
+        # The organisation was read once; its calls are counted on one snapshot so totals stay true.
+        owner = next((s for s in snapshots if s.account_id == shared.account_id), snapshots[0])
+        owner.api_calls = sorted([*owner.api_calls, *shared.ledger.api_calls()],
+                                 key=lambda c: (c.service, c.operation, c.region or ""))
+    return snapshots
+
+
+@dataclass
+class SharedData:
+    """Organisation-level resources read once from the management session and given to every member."""
+
+    account_id: str | None
+    ledger: Ledger
+    resources: dict[str, list[dict[str, Any]]]
+    services: frozenset[str]
+
+
+def _organization_data(base: Any, config: AwsScanConfig) -> SharedData:
+    from assessor.collectors.aws import services  # noqa: F401 - registers the sweeps
+
+    ledger = Ledger()
+    clients = ClientCache(base, config)
+    resources: dict[str, list[dict[str, Any]]] = {}
+    org_sweeps = [s for s in SWEEPS if s.service == "organizations"]
+    for sw in org_sweeps:
+        _run_sweep(sw, GLOBAL_REGION, clients, ledger, resources, threading.Lock())
+    identity = _call_plain(base, STS_IDENTITY, GLOBAL_REGION, Ledger(), config)
+    return SharedData(identity["Account"] if identity else None, ledger, resources,
+                      frozenset(s.service for s in org_sweeps))
 
 
 def _targets(base: Any, config: AwsScanConfig) -> list[AccountTarget]:
@@ -141,8 +172,21 @@ def _assume(base: Any, account_id: str, name: str | None, config: AwsScanConfig)
         return AccountTarget(account_id, name, None, role_arn, errors=ledger.errors)
     c = creds["Credentials"]
     session = boto3.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                            aws_session_token=c["SessionToken"])
+                            aws_session_token=c["SessionToken"], botocore_session=_member_botocore_session(base))
     return AccountTarget(account_id, name, session, f"{role_arn} (assumed)")
+
+
+def _member_botocore_session(base: Any) -> Any:
+    """A botocore session sharing the base session's model loader.
+
+    Each boto3 Session otherwise parses every service model again: with fifty member accounts that cost
+    gigabytes and most of the run. Credentials stay per session.
+    """
+    import botocore.session
+
+    member = botocore.session.get_session()
+    member.register_component("data_loader", base._session.get_component("data_loader"))
+    return member
 
 
 def _org_accounts(base: Any, ledger: Ledger, config: AwsScanConfig) -> dict[str, str | None] | None:
@@ -157,8 +201,7 @@ def _org_accounts(base: Any, ledger: Ledger, config: AwsScanConfig) -> dict[str,
                 if account.get("Status", "ACTIVE") == "ACTIVE":
                     accounts[account["Id"]] = account.get("Name")
     except (ClientError, BotoCoreError) as exc:
-        ledger.error(CollectionError(service="organizations", operation="ListAccounts", code=type(exc).__name__,
-                                     message=str(exc)[:300], permission=ORG_ACCOUNTS.iam_action))
+        ledger.error(_plain_error(ORG_ACCOUNTS, exc))
         return None
     return accounts
 
@@ -172,9 +215,18 @@ def _call_plain(session: Any, op: Operation, region: str, ledger: Ledger, config
         result: dict[str, Any] = getattr(ClientCache(session, config)(op.service, region), op.python_name)(**params)
         return result
     except (ClientError, BotoCoreError) as exc:
-        ledger.error(CollectionError(service=op.service, operation=op.name, code=type(exc).__name__,
-                                     message=str(exc)[:300], permission=op.iam_action))
+        ledger.error(_plain_error(op, exc))
         return None
+
+
+def _plain_error(op: Operation, exc: Exception) -> CollectionError:
+    """A failure of an orchestrator call, with the service's own error code and a scrubbed message."""
+    response = getattr(exc, "response", None) or {}
+    error = response.get("Error", {}) if isinstance(response, dict) else {}
+    code = str(error.get("Code") or type(exc).__name__)
+    message = str(error.get("Message") or exc)
+    return CollectionError(service=op.service, operation=op.name, code=code, message=scrub(message),
+                           permission=op.iam_action)
 
 
 def _regions(target: AccountTarget, config: AwsScanConfig) -> list[str]:
@@ -191,7 +243,7 @@ def _regions(target: AccountTarget, config: AwsScanConfig) -> list[str]:
 
 
 def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsScanConfig,
-                     tick: Progress | None) -> Snapshot:
+                     tick: Progress | None, shared: SharedData | None = None) -> Snapshot:
     from assessor.collectors.aws import services  # noqa: F401 - registers the sweeps
 
     ledger = Ledger(errors=list(target.errors))
@@ -203,32 +255,21 @@ def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsS
         return _snapshot(target, regions, ledger, resources)
     clients = ClientCache(target.session, config)
     jobs: list[tuple[Sweep, str]] = []
+    if shared is not None:
+        for type_name, records in shared.resources.items():
+            resources[type_name] = [dict(r) for r in records]
+        for error in shared.ledger.errors:
+            ledger.error(error.model_copy())
     for sw in SWEEPS:
+        if shared is not None and sw.service in shared.services:
+            continue
         if sw.scope == "global":
             jobs.append((sw, GLOBAL_REGION))
         else:
             jobs.extend((sw, region) for region in regions)
 
     def run(job: tuple[Sweep, str]) -> None:
-        sw, region = job
-        before = len(ledger.errors)
-        try:
-            produced = sw.function(Caller(sw, region, clients, ledger), region)
-        except SweepFailed:
-            produced = {}
-            # A sweep that stopped leaves every type it produces incomplete in this region.
-            with ledger.lock:
-                for error in ledger.errors[before:]:
-                    error.resource_types = sorted(set(error.resource_types) | set(sw.types))
-        except Exception as exc:  # a collector bug must not stop the run; it is recorded and visible
-            ledger.error(CollectionError(service=sw.service, operation="(sweep)",
-                                         region=None if sw.scope == "global" else region,
-                                         code="CollectorError", message=f"{type(exc).__name__}: {exc}"[:300],
-                                         resource_types=sorted(sw.types)))
-            produced = {}
-        with lock:
-            for type_name in sw.types:
-                resources.setdefault(type_name, []).extend(produced.get(type_name, []))
+        _run_sweep(job[0], job[1], clients, ledger, resources, lock)
 
     with ThreadPoolExecutor(max_workers=config.max_workers) as pool:
         list(pool.map(run, jobs))
@@ -237,6 +278,28 @@ def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsS
     for type_name in resources:
         resources[type_name].sort(key=lambda r: (str(r.get("region", "")), str(r.get("id", ""))))
     return _snapshot(target, regions, ledger, resources)
+
+
+def _run_sweep(sw: Sweep, region: str, clients: ClientCache, ledger: Ledger,
+               resources: dict[str, list[dict[str, Any]]], lock: threading.Lock) -> None:
+    before = len(ledger.errors)
+    try:
+        produced = sw.function(Caller(sw, region, clients, ledger), region)
+    except SweepFailed:
+        produced = {}
+        # A sweep that stopped leaves every type it produces incomplete in this region.
+        with ledger.lock:
+            for error in ledger.errors[before:]:
+                error.resource_types = sorted(set(error.resource_types) | set(sw.types))
+    except Exception as exc:  # a collector bug must not stop the run; it is recorded and visible
+        ledger.error(CollectionError(service=sw.service, operation="(sweep)",
+                                     region=None if sw.scope == "global" else region,
+                                     code="CollectorError", message=f"{type(exc).__name__}: {exc}"[:300],
+                                     resource_types=sorted(sw.types)))
+        produced = {}
+    with lock:
+        for type_name in sw.types:
+            resources.setdefault(type_name, []).extend(produced.get(type_name, []))
 
 
 def _snapshot(target: AccountTarget, regions: Sequence[str], ledger: Ledger,

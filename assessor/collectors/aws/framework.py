@@ -32,7 +32,10 @@ class Operation:
 
     @property
     def python_name(self) -> str:
-        return "".join("_" + c.lower() if c.isupper() else c for c in self.name).lstrip("_")
+        """boto3's method name for the operation (ListWebACLs -> list_web_acls)."""
+        from botocore import xform_name
+
+        return str(xform_name(self.name))
 
 
 class SweepFailed(Exception):
@@ -162,7 +165,7 @@ class Caller:
     def _record(self, op: Operation, region: str | None, code: str, message: str,
                 types: tuple[str, ...] | None) -> None:
         self._ledger.error(CollectionError(
-            service=op.service, operation=op.name, region=region, code=code, message=_scrub(message),
+            service=op.service, operation=op.name, region=region, code=code, message=scrub(message),
             resource_types=sorted(types if types is not None else op.types), permission=op.iam_action,
         ))
 
@@ -173,12 +176,13 @@ class _Benign(Exception):
 
 def _normalise_code(code: str, exc: Any) -> str:
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    if code in ("InternalFailure", "NotImplemented") or (status == 501):
+    # An endpoint that does not know an operation answers 501, or a bare 404 with no error code.
+    if code in ("InternalFailure", "NotImplemented", "UnknownOperationException") or status == 501 or code == "404":
         return "NotImplemented"
     return code
 
 
-def _scrub(message: str) -> str:
+def scrub(message: str) -> str:
     """Keep error text, never a signature or credential fragment an endpoint might echo back."""
     import re
 

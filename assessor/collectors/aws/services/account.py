@@ -1,0 +1,31 @@
+"""Account: the SECURITY alternate contact AWS writes to about abuse and security events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assessor.collectors.aws.framework import Caller, Operation, sweep
+
+CONTACT = "aws.account.alternate_contact"
+CONTACT_TYPE = "SECURITY"
+OPS = (
+    Operation("account", "GetAlternateContact", "account:GetAlternateContact", (CONTACT,),
+              benign_errors=("ResourceNotFoundException",)),
+    # Contacts carry no ARN; the record id is built in ARN shape and needs the account id.
+    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (CONTACT,)),
+)
+
+
+@sweep(service="account", scope="global", types=(CONTACT,), operations=OPS)
+def alternate_contacts(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
+    found = call.benign("GetAlternateContact", AlternateContactType=CONTACT_TYPE)
+    if found is None:  # ResourceNotFoundException: the contact is not set
+        return {CONTACT: []}
+    contact = found.get("AlternateContact") or {}
+    account = call("GetCallerIdentity")["Account"]
+    # The phone number is deliberately left out: the checks need to know a contact exists and reaches a mailbox.
+    return {CONTACT: [{
+        "id": f"arn:aws:account::{account}:alternate-contact/{CONTACT_TYPE}",
+        "type": contact.get("AlternateContactType", CONTACT_TYPE), "name": contact.get("Name"),
+        "title": contact.get("Title"), "email_address": contact.get("EmailAddress"),
+    }]}
