@@ -112,3 +112,13 @@ def object_locked(bucket: Record) -> bool:
     """Object Lock on with a default retention, so every new object is write-once without further action."""
     return bucket.get("object_lock_enabled") is True and bucket.get("object_lock_mode") in ("GOVERNANCE",
                                                                                             "COMPLIANCE")
+
+
+def aggregator_covers(aggregator: Record, region: str) -> bool:
+    """Whether a Security Hub finding aggregator copies findings of `region` into its own region."""
+    if region == aggregator.get("region"):
+        return True
+    mode = aggregator.get("region_linking_mode")
+    listed = region in (aggregator.get("regions") or [])
+    return (mode == "ALL_REGIONS" or (mode == "ALL_REGIONS_EXCEPT_SPECIFIED" and not listed)
+            or (mode == "SPECIFIED_REGIONS" and listed))

@@ -8,6 +8,7 @@ from assessor.checks_api import CheckContext, CheckResult, check
 
 from ._common import (
     Record,
+    aggregator_covers,
     ids,
     listing,
     logging_trails,
@@ -90,16 +91,6 @@ def siem_forwarding(ctx: CheckContext) -> Iterator[CheckResult]:
     yield share("Security log groups with a subscription filter", good, bad, evidence={"telemetry": kinds})
 
 
-def _links(aggregator: Record, region: str) -> bool:
-    """Whether a finding aggregator replicates findings from `region` to its own."""
-    if region == aggregator.get("region"):
-        return True
-    mode = aggregator.get("region_linking_mode")
-    listed = region in (aggregator.get("regions") or [])
-    return (mode == "ALL_REGIONS" or (mode == "ALL_REGIONS_EXCEPT_SPECIFIED" and not listed)
-            or (mode == "SPECIFIED_REGIONS" and listed))
-
-
 @check(
     id="aws.securityhub.finding_aggregation",
     title="Security Hub findings from all regions reach one region",
@@ -132,7 +123,7 @@ def finding_aggregation(ctx: CheckContext) -> Iterator[CheckResult]:
                                      "aggregator", evidence={"hub_regions": hub_regions})
         return
     aggregator = aggregators[0]  # AWS allows one per account
-    good = [r for r in hub_regions if _links(aggregator, r)]
+    good = [r for r in hub_regions if aggregator_covers(aggregator, r)]
     bad = [r for r in hub_regions if r not in good]
     yield share("Security Hub regions linked to the aggregation region", good, bad,
                 evidence={"aggregation_region": aggregator.get("region"),
@@ -170,7 +161,7 @@ def findings_export(ctx: CheckContext) -> Iterator[CheckResult]:
     for region in data.regions:
         if any(_exports(r, FINDING_SOURCES) for r in data.of(RULE, region)):
             direct.append(region)
-        elif any(_links(a, region) and any(_exports(r, frozenset({"aws.securityhub"}))
+        elif any(aggregator_covers(a, region) and any(_exports(r, frozenset({"aws.securityhub"}))
                                            for r in data.of(RULE, str(a.get("region"))))
                  for a in aggregators):
             via.append(region)

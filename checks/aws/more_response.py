@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from assessor.checks_api import CheckContext, CheckResult, check
 
-from ._common import Record, ids, listing, read_regional, share
+from ._common import Record, aggregator_covers, ids, listing, read_regional, share
 
 RULE = "aws.events.rule"
 AGGREGATOR = "aws.securityhub.finding_aggregator"
@@ -29,16 +29,6 @@ def _enabled_with_target(rule: Record, sources: frozenset[str]) -> bool:
 def _automates(rule: Record, sources: frozenset[str]) -> bool:
     return _enabled_with_target(rule, sources) and any(
         any(kind in str(t.get("arn") or "") for kind in AUTOMATION_TARGETS) for t in rule.get("targets") or [])
-
-
-def _aggregated_into(aggregator: Record, region: str) -> bool:
-    """Whether a Security Hub aggregator copies findings of `region` into its own region."""
-    if region == aggregator.get("region"):
-        return True
-    mode = aggregator.get("region_linking_mode")
-    listed = region in (aggregator.get("regions") or [])
-    return (mode == "ALL_REGIONS" or (mode == "ALL_REGIONS_EXCEPT_SPECIFIED" and not listed)
-            or (mode == "SPECIFIED_REGIONS" and listed))
 
 
 @check(
@@ -68,7 +58,7 @@ def automated_response(ctx: CheckContext) -> Iterator[CheckResult]:
     for region in data.regions:
         if any(_automates(r, FINDING_SOURCES) for r in data.of(RULE, region)):
             direct.append(region)
-        elif any(_aggregated_into(a, region)
+        elif any(aggregator_covers(a, region)
                  and any(_automates(r, frozenset({"aws.securityhub"})) for r in data.of(RULE, str(a.get("region"))))
                  for a in aggregators):
             via.append(region)
