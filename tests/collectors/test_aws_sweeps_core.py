@@ -563,3 +563,20 @@ def test_every_swept_type_is_present_even_when_empty(moto: str) -> None:
     assert records(snap, "aws.cloudtrail.trail") == [] and records(snap, "aws.guardduty.detector") == []
     assert statuses(detection.guardduty_all_regions, snap) == ["fail"]
     assert statuses(logging.all_regions, snap) == ["fail"]
+
+
+def test_multi_region_trail_homed_outside_the_swept_regions_is_reported_once(moto: str) -> None:
+    """A multi-region trail whose home region is not swept is still seen, once, with its home region."""
+    from assessor.collectors.aws.collector import AwsScanConfig, collect
+    from tests.collectors.conftest import client
+
+    client("s3", "us-west-2").create_bucket(Bucket="far-trail-logs",
+                                            CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    trail = client("cloudtrail", "us-west-2").create_trail(Name="far", S3BucketName="far-trail-logs",
+                                                           IsMultiRegionTrail=True)
+    client("cloudtrail", "us-west-2").start_logging(Name="far")
+    (snapshot,) = collect(AwsScanConfig(regions=("eu-west-1", "eu-central-1")))
+    trails = [t for t in snapshot.resources["aws.cloudtrail.trail"] if t["id"] == trail["TrailARN"]]
+    assert len(trails) == 1
+    assert trails[0]["region"] == "us-west-2"
+    assert trails[0]["is_multi_region"] is True and trails[0]["is_logging"] is True

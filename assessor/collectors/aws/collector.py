@@ -269,7 +269,7 @@ def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsS
             jobs.extend((sw, region) for region in regions)
 
     def run(job: tuple[Sweep, str]) -> None:
-        _run_sweep(job[0], job[1], clients, ledger, resources, lock)
+        _run_sweep(job[0], job[1], clients, ledger, resources, lock, tuple(sorted(regions)))
 
     with ThreadPoolExecutor(max_workers=config.max_workers) as pool:
         list(pool.map(run, jobs))
@@ -281,10 +281,11 @@ def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsS
 
 
 def _run_sweep(sw: Sweep, region: str, clients: ClientCache, ledger: Ledger,
-               resources: dict[str, list[dict[str, Any]]], lock: threading.Lock) -> None:
+               resources: dict[str, list[dict[str, Any]]], lock: threading.Lock,
+               swept: tuple[str, ...] = ()) -> None:
     before = len(ledger.errors)
     try:
-        produced = sw.function(Caller(sw, region, clients, ledger), region)
+        produced = sw.function(Caller(sw, region, clients, ledger, swept), region)
     except SweepFailed:
         produced = {}
         # A sweep that stopped leaves every type it produces incomplete in this region.

@@ -113,12 +113,23 @@ ClientFactory = Callable[[str, str], Any]  # (service, region) -> boto3 client
 class Caller:
     """What a sweep uses to call AWS: declared operations only, paged, counted, failures recorded."""
 
-    def __init__(self, sweep_: Sweep, region: str, clients: ClientFactory, ledger: Ledger) -> None:
+    def __init__(self, sweep_: Sweep, region: str, clients: ClientFactory, ledger: Ledger,
+                 swept_regions: tuple[str, ...] = ()) -> None:
         self._sweep, self._region, self._clients, self._ledger = sweep_, region, clients, ledger
+        self._swept = swept_regions or (region,)
 
     @property
     def region(self) -> str:
         return self._region
+
+    def elsewhere(self, region: str) -> Caller:
+        """The same sweep's caller bound to another region (e.g. a trail's home region outside the sweep)."""
+        return Caller(self._sweep, region, self._clients, self._ledger, self._swept)
+
+    @property
+    def swept_regions(self) -> tuple[str, ...]:
+        """Every region this collection sweeps, so a sweep can own what lives outside them exactly once."""
+        return self._swept
 
     def __call__(self, operation: str, *, types: tuple[str, ...] | None = None, **params: Any) -> dict[str, Any]:
         """One call (no paging). Raises SweepFailed after recording the error."""

@@ -27,25 +27,28 @@ def trails(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
     listed = call("DescribeTrails", includeShadowTrails=True).get("trailList", [])
     out = []
     for trail in listed:
-        # A shadow trail (a multi-region or organisation trail seen from another region) is reported once,
-        # in its home region, where its status and selectors can be read.
-        if trail.get("HomeRegion", region) != region:
+        # A shadow trail (a multi-region or organisation trail seen from another region) is reported once:
+        # by its home region, or, when the home region is not swept, by the first swept region, so a trail
+        # homed outside --regions still counts.
+        home = trail.get("HomeRegion", region)
+        if home != region and (home in call.swept_regions or region != min(call.swept_regions)):
             continue
         arn = trail["TrailARN"]
+        reader = call if home == region else call.elsewhere(home)  # status and selectors answer at home
         status: dict[str, Any] | None
         selectors: dict[str, Any] | None
         if trail.get("IsOrganizationTrail"):
             # Seen from a member account, "not found" would not mean deleted: an unreadable organisation
             # trail must make the trails unknown rather than vanish.
-            status, selectors = call("GetTrailStatus", Name=arn), call("GetEventSelectors", TrailName=arn)
+            status, selectors = reader("GetTrailStatus", Name=arn), reader("GetEventSelectors", TrailName=arn)
         else:
-            status = call.benign("GetTrailStatus", Name=arn)
-            selectors = call.benign("GetEventSelectors", TrailName=arn)
+            status = reader.benign("GetTrailStatus", Name=arn)
+            selectors = reader.benign("GetEventSelectors", TrailName=arn)
         if status is None or selectors is None:
             continue  # deleted after DescribeTrails listed it
         management, data_events = _selectors(selectors)
         out.append({
-            "id": arn, "name": trail.get("Name"), "region": region,
+            "id": arn, "name": trail.get("Name"), "region": home,
             "is_multi_region": bool(trail.get("IsMultiRegionTrail")),
             "is_organization_trail": bool(trail.get("IsOrganizationTrail")),
             "is_logging": bool(status.get("IsLogging")),
