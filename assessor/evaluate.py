@@ -35,6 +35,11 @@ def run_check_function(fn: CheckFunction, ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def jurisdiction_maps(catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Region -> jurisdiction per provider, keyed in lower case: region names are matched case-insensitively."""
+    return {p: {k.lower(): v for k, v in m.items()} for p, m in catalogue.jurisdictions.items()}
+
+
 def applicable_models(spec: CheckSpec, catalogue: Catalogue) -> set[str]:
     if spec.service_models is not None:
         return set(spec.service_models)
@@ -46,7 +51,7 @@ def evaluate(snapshots: Sequence[Snapshot], profile: Profile, catalogue: Catalog
              checks: Iterable[RegisteredCheck], progress: Progress | None = None) -> list[Finding]:
     """Findings of every check over every snapshot of its provider, in a stable order."""
     checks = list(checks)
-    jurisdictions = {p: {k.lower(): v for k, v in m.items()} for p, m in catalogue.jurisdictions.items()}
+    jurisdictions = jurisdiction_maps(catalogue)
     findings: list[Finding] = []
     for snapshot in snapshots:
         ctx = CheckContext(snapshot, profile, jurisdictions.get(snapshot.provider, {}))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assessor import __version__
 from assessor.catalogue import load_catalogue
-from assessor.evaluate import evaluate
+from assessor.evaluate import evaluate, jurisdiction_maps
 from assessor.models import Assessment, Catalogue, InputDigest
 from assessor.plugins import RegisteredCheck, load_checks
 from assessor.questionnaire import load_answers
@@ -53,7 +53,7 @@ def run_assessment(snapshot_paths: Sequence[Path], answers_path: Path, generated
     for reg in registered:
         if reg.spec.provider in providers:
             checks_by_control.setdefault(reg.spec.control, []).append(reg.spec.id)
-    jurisdictions = {p: {k.lower(): v for k, v in m.items()} for p, m in catalogue.jurisdictions.items()}
+    jurisdictions = jurisdiction_maps(catalogue)
     residency = [entry for s in loaded
                  for entry in residency_of(s.snapshot, profile, jurisdictions.get(s.snapshot.provider, {}))]
     inputs = [InputDigest(path=_display(s.path), kind="snapshot", sha256=s.sha256, size=s.size) for s in loaded]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assessor.checks_api import CheckContext, CheckFunction, CheckResult
-from assessor.evaluate import run_check_function
+from assessor.evaluate import jurisdiction_maps, run_check_function
 from assessor.models import CollectionError, Finding, Profile, Snapshot, Workload
 
 FIXED_TIME = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ def context(snap: Snapshot, prof: Profile | None = None,
     if jurisdictions is None:
         from assessor.catalogue import load_catalogue
 
-        jurisdictions = {k.lower(): v for k, v in load_catalogue().jurisdictions.get(snap.provider, {}).items()}
+        jurisdictions = jurisdiction_maps(load_catalogue()).get(snap.provider, {})
     return CheckContext(snap, prof or profile(), jurisdictions)
 
 

@@ -1,7 +1,7 @@
 """The full assessment as JSON: sorted keys, fixed indentation, ASCII only, so equal inputs give equal bytes.
 
-ASCII escapes keep bidirectional-override and control characters from hostile names visible as \\uXXXX
-in any viewer, instead of reordering the text on screen.
+ASCII escapes keep bidirectional-override and control characters from hostile names visible (for example as
+\\u202e) in any viewer, instead of reordering the text on screen.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Private to the built-in AWS checks (the plugin loader scans this module too and 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,9 @@ Record = dict[str, Any]
 
 EVIDENCE_CAP = 50  # a report row stays readable, and the count says how many were left out
 TEXT_CAP = 200  # customer text (names, tag values) can be any length; evidence keeps the start
+
+
+RULE_TYPE = "aws.events.rule"
 
 
 def ids(values: Iterable[str]) -> list[str]:
@@ -122,3 +125,31 @@ def aggregator_covers(aggregator: Record, region: str) -> bool:
     listed = region in (aggregator.get("regions") or [])
     return (mode == "ALL_REGIONS" or (mode == "ALL_REGIONS_EXCEPT_SPECIFIED" and not listed)
             or (mode == "SPECIFIED_REGIONS" and listed))
+
+
+def rule_forwards(rule: Record, sources: frozenset[str]) -> bool:
+    """An enabled EventBridge rule with a target, matching events from any of `sources`."""
+    return (rule.get("state") == "ENABLED" and bool(rule.get("targets"))
+            and bool(sources.intersection(rule.get("sources") or [])))
+
+
+def regions_reached(data: Regional, aggregators: Iterable[Record], sources: frozenset[str],
+                    qualifies: Callable[[Record, frozenset[str]], bool]) -> tuple[list[str], list[str], list[str]]:
+    """Regions whose findings reach a qualifying rule: directly, via a Security Hub aggregator, or not at all.
+
+    A region also counts when its Security Hub findings are aggregated into a region whose rule qualifies
+    for Security Hub findings.
+    """
+    hub_only = frozenset({"aws.securityhub"})
+    aggregators = list(aggregators)
+    direct, via, bad = [], [], []
+    for region in data.regions:
+        if any(qualifies(r, sources) for r in data.of(RULE_TYPE, region)):
+            direct.append(region)
+        elif any(aggregator_covers(a, region)
+                 and any(qualifies(r, hub_only) for r in data.of(RULE_TYPE, str(a.get("region"))))
+                 for a in aggregators):
+            via.append(region)
+        else:
+            bad.append(region)
+    return direct, via, bad

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from assessor.checks_api import CheckContext, CheckResult, check
 
 from ._common import (
-    Record,
     aggregator_covers,
     ids,
     listing,
     logging_trails,
     read_regional,
+    regions_reached,
+    rule_forwards,
     share,
     strip_log_group_arn,
 )
@@ -130,11 +131,6 @@ def finding_aggregation(ctx: CheckContext) -> Iterator[CheckResult]:
                           "linking_mode": aggregator.get("region_linking_mode")})
 
 
-def _exports(rule: Record, sources: frozenset[str]) -> bool:
-    return (rule.get("state") == "ENABLED" and bool(rule.get("targets"))
-            and bool(sources.intersection(rule.get("sources") or [])))
-
-
 @check(
     id="aws.events.findings_export",
     title="Detector findings are routed out of the console",
@@ -156,17 +152,8 @@ def findings_export(ctx: CheckContext) -> Iterator[CheckResult]:
     yield from data.unknown
     if not data.regions:
         return
-    aggregators = ctx.optional_resources(AGGREGATOR) or []
-    direct, via, bad = [], [], []
-    for region in data.regions:
-        if any(_exports(r, FINDING_SOURCES) for r in data.of(RULE, region)):
-            direct.append(region)
-        elif any(aggregator_covers(a, region) and any(_exports(r, frozenset({"aws.securityhub"}))
-                                           for r in data.of(RULE, str(a.get("region"))))
-                 for a in aggregators):
-            via.append(region)
-        else:
-            bad.append(region)
-    rules = [r["id"] for r in data.of(RULE) if _exports(r, FINDING_SOURCES)]
+    direct, via, bad = regions_reached(data, ctx.optional_resources(AGGREGATOR) or [], FINDING_SOURCES,
+                                       rule_forwards)
+    rules = [r["id"] for r in data.of(RULE) if rule_forwards(r, FINDING_SOURCES)]
     yield share("Regions whose detector findings reach an EventBridge target", direct + via, bad,
                 evidence={"via_aggregator": ids(via), **listing("rules", rules)})

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from assessor.checks_api import CheckContext, CheckResult, check
 
-from ._common import Record, aggregator_covers, ids, listing, read_regional, share
+from ._common import Record, ids, listing, read_regional, regions_reached, rule_forwards, share
 
 RULE = "aws.events.rule"
 AGGREGATOR = "aws.securityhub.finding_aggregator"
@@ -21,13 +21,8 @@ FINDING_SOURCES = frozenset({"aws.guardduty", "aws.securityhub"})
 AUTOMATION_TARGETS = (":lambda:", ":states:", ":ssm:", ":ssm-incidents:")
 
 
-def _enabled_with_target(rule: Record, sources: frozenset[str]) -> bool:
-    return (rule.get("state") == "ENABLED" and bool(rule.get("targets"))
-            and bool(sources.intersection(rule.get("sources") or [])))
-
-
 def _automates(rule: Record, sources: frozenset[str]) -> bool:
-    return _enabled_with_target(rule, sources) and any(
+    return rule_forwards(rule, sources) and any(
         any(kind in str(t.get("arn") or "") for kind in AUTOMATION_TARGETS) for t in rule.get("targets") or [])
 
 
@@ -53,20 +48,11 @@ def automated_response(ctx: CheckContext) -> Iterator[CheckResult]:
     yield from data.unknown
     if not data.regions:
         return
-    aggregators = ctx.optional_resources(AGGREGATOR) or []
-    direct, via, bad = [], [], []
-    for region in data.regions:
-        if any(_automates(r, FINDING_SOURCES) for r in data.of(RULE, region)):
-            direct.append(region)
-        elif any(aggregator_covers(a, region)
-                 and any(_automates(r, frozenset({"aws.securityhub"})) for r in data.of(RULE, str(a.get("region"))))
-                 for a in aggregators):
-            via.append(region)
-        else:
-            bad.append(region)
+    direct, via, bad = regions_reached(data, ctx.optional_resources(AGGREGATOR) or [], FINDING_SOURCES,
+                                       _automates)
     rules = [r["id"] for r in data.of(RULE) if _automates(r, FINDING_SOURCES)]
     notify_only = [r["id"] for r in data.of(RULE)
-                   if _enabled_with_target(r, FINDING_SOURCES) and r["id"] not in rules]
+                   if rule_forwards(r, FINDING_SOURCES) and r["id"] not in rules]
     yield share("Regions whose findings start an automated response", direct + via, bad,
                 evidence={"via_aggregator": ids(via), **listing("rules", rules),
                           **listing("notification_only_rules", notify_only)})
@@ -129,9 +115,9 @@ def health_notifications(ctx: CheckContext) -> Iterator[CheckResult]:
     if not data.regions:
         return
     health = frozenset({"aws.health"})
-    good = [r for r in data.regions if any(_enabled_with_target(x, health) for x in data.of(RULE, r))]
+    good = [r for r in data.regions if any(rule_forwards(x, health) for x in data.of(RULE, r))]
     bad = [r for r in data.regions if r not in good]
-    rules = [x["id"] for x in data.of(RULE) if _enabled_with_target(x, health)]
+    rules = [x["id"] for x in data.of(RULE) if rule_forwards(x, health)]
     yield share("Regions forwarding AWS Health events", good, bad,
                 evidence={**listing("rules", rules), "global_region_covered": "us-east-1" in good,
                           "global_region_swept": "us-east-1" in data.regions})
