@@ -383,6 +383,22 @@ class Scope(Strict):
     errors: list[CollectionError]
 
 
+class AccountPosture(Strict):
+    """One account, subscription or project judged on its own API evidence (questionnaire answers excluded)."""
+
+    provider: Provider
+    account_id: str
+    account_name: str | None
+    readiness_index: float | None = Field(
+        description="0-100, the readiness-index formula over this account's API findings only; None when none "
+                    "of them could be scored."
+    )
+    counts: dict[Status, int] = Field(description="This account's findings by status.")
+    failing: list[str] = Field(description="Controls failing or partial in this account, worst first.")
+    undetermined: list[str] = Field(description="Controls with unknown or error findings in this account.")
+    errors: int = Field(description="Collection errors recorded for this account.")
+
+
 class Assessment(Strict):
     format_version: int = ASSESSMENT_FORMAT_VERSION
     tool_version: str
@@ -392,6 +408,9 @@ class Assessment(Strict):
     maturity: str
     confidence: float = Field(description="Share of applicable controls with a determinate result.")
     scopes: list[Scope]
+    accounts: list[AccountPosture] = Field(
+        default_factory=list, description="Per-account posture, the organisation summary; worst first."
+    )
     profile: Profile
     domains: list[DomainScore]
     controls: list[ControlResult]

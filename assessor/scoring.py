@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from assessor.models import (
+    AccountPosture,
     AnsweredQuestion,
     Answers,
     Assessment,
@@ -28,6 +29,7 @@ from assessor.models import (
     Finding,
     InputDigest,
     Profile,
+    Provider,
     RemediationItem,
     ResidencyEntry,
     RiskAcceptance,
@@ -86,6 +88,7 @@ def assess(data: ScoringInput) -> Assessment:
         maturity=maturity_label(index, catalogue),
         confidence=len(scored) / len(applicable) if applicable else 0.0,
         scopes=sorted(data.scopes, key=lambda s: (s.provider, s.account_id)),
+        accounts=account_postures(controls, data.scopes, catalogue),
         profile=profile,
         domains=domains,
         controls=controls,
@@ -235,6 +238,68 @@ def maturity_label(index: float | None, catalogue: Catalogue) -> str:
         if index >= bound:
             label = name
     return label
+
+
+# --------------------------------------------------------------------------- per-account posture
+
+
+def account_postures(controls: Sequence[ControlResult], scopes: Sequence[Scope],
+                     catalogue: Catalogue) -> list[AccountPosture]:
+    """Each account scored on its own API findings with the same rules, worst first.
+
+    Questionnaire findings carry no account and so do not count here: this is what the APIs show of each account,
+    the view an organisation needs to find its weakest accounts and the gaps they all share.
+    """
+    weights = catalogue.scoring.severity_weights
+    domain_weights = {d.id: d.weight for d in catalogue.domains}
+    partial_credit = catalogue.scoring.partial_credit
+    names = {(s.provider, s.account_id): s.account_name for s in scopes}
+    errors = {(s.provider, s.account_id): len(s.errors) for s in scopes}
+    per_account: dict[tuple[Provider, str], dict[str, list[Finding]]] = {key: {} for key in names}
+    for control in controls:
+        if control.status == Status.NOT_APPLICABLE:
+            continue
+        for f in control.findings:
+            if f.provider and f.account_id:
+                per_account.setdefault((f.provider, f.account_id), {}).setdefault(control.control_id, []).append(f)
+
+    by_id = {c.control_id: c for c in controls}
+    out: list[AccountPosture] = []
+    for (provider, account_id), findings_by_control in per_account.items():
+        counts: Counter[Status] = Counter()
+        failing: list[tuple[float, str]] = []
+        undetermined: list[str] = []
+        domain_sums: dict[str, list[float]] = {}  # domain -> [weighted score sum, weight sum]
+        for control_id, findings in findings_by_control.items():
+            control = by_id[control_id]
+            counts.update(f.status for f in findings)
+            if control.status == Status.ACCEPTED:
+                continue  # accepted for the organisation: shown, never scored, as in the index
+            if any(f.status in (Status.UNKNOWN, Status.ERROR) for f in findings):
+                undetermined.append(control_id)
+            scorable = [f for f in findings if f.status in SCORABLE]
+            if not scorable:
+                continue
+            score = sum(finding_credit(f, partial_credit) for f in scorable) / len(scorable)
+            weight = weights[control.severity]
+            if score < 1.0:
+                failing.append((weight * (1.0 - score), control_id))
+            sums = domain_sums.setdefault(control.domain, [0.0, 0.0])
+            sums[0] += weight * score
+            sums[1] += weight
+        scored_domains = [(domain_weights[d], total / w) for d, (total, w) in domain_sums.items() if w]
+        weight_total = sum(w for w, _ in scored_domains)
+        index = 100.0 * sum(w * v for w, v in scored_domains) / weight_total if weight_total else None
+        failing.sort(key=lambda t: (-t[0], t[1]))
+        out.append(AccountPosture(
+            provider=provider, account_id=account_id, account_name=names.get((provider, account_id)),
+            readiness_index=index, counts=dict(sorted(counts.items())),
+            failing=[control_id for _, control_id in failing], undetermined=sorted(undetermined),
+            errors=errors.get((provider, account_id), 0),
+        ))
+    # Accounts nothing could be scored in come first: they are the darkest, not the best.
+    out.sort(key=lambda a: (a.readiness_index is not None, a.readiness_index or 0.0, a.provider, a.account_id))
+    return out
 
 
 # --------------------------------------------------------------------------- gap analysis

@@ -12,17 +12,19 @@ from assessor.models import (
     Answers,
     Capability,
     Catalogue,
+    CollectionError,
     Control,
     Counterpart,
     Domain,
     Finding,
     Question,
     RiskAcceptance,
+    Scope,
     ScoringRules,
     Status,
     Workload,
 )
-from assessor.scoring import ScoringInput, aggregate_status, assess, maturity_label
+from assessor.scoring import ScoringInput, account_postures, aggregate_status, assess, maturity_label
 from tests.factories import profile
 
 S = Status
@@ -240,3 +242,83 @@ def test_assessment_is_deterministic() -> None:
     cat = catalogue([_control("LC-01"), _control("LC-02")])
     fs = [finding("LC-02", S.FAIL, "b"), finding("LC-01", S.PASS, "a"), finding("LC-02", S.PASS, "a")]
     assert run(cat, fs).model_dump_json() == run(cat, list(reversed(fs))).model_dump_json()
+
+
+# --------------------------------------------------------------------------- per-account posture
+
+
+def _scope(account: str, errors: int = 0) -> Scope:
+    return Scope(provider="aws", account_id=account, account_name=f"name-{account}", regions=["eu-west-1"],
+                 collected_at=NOW, tool_version="t", identity=None, api_calls=1,
+                 errors=[CollectionError(service="ec2", operation="DescribeFlowLogs", code="AccessDenied",
+                                         message="m")] * errors)
+
+
+def test_each_account_is_scored_on_its_own_findings() -> None:
+    """An account's index uses only its findings, with the same severity and domain weights as the index."""
+    cat = catalogue([_control("LC-01", severity="critical"), _control("LC-02", severity="low"),
+                     _control("PP-01", domain="PP", severity="medium")])
+    findings = [finding("LC-01", S.PASS, "111"), finding("LC-02", S.FAIL, "111"), finding("PP-01", S.FAIL, "111"),
+                finding("LC-01", S.FAIL, "222"), finding("LC-02", S.PASS, "222")]
+    scopes = [_scope("111"), _scope("222", errors=2)]
+    postures = {a.account_id: a for a in account_postures(run(cat, findings).controls, scopes, cat)}
+    assert postures["111"].readiness_index == pytest.approx(100 * (2 * 10 / 11 + 1 * 0.0) / 3)
+    assert postures["222"].readiness_index == pytest.approx(100 * 1 / 11)  # PP has nothing scored for 222
+    assert postures["111"].failing == ["PP-01", "LC-02"]  # medium (3) before low (1)
+    assert postures["222"].failing == ["LC-01"]
+    assert postures["222"].errors == 2 and postures["111"].errors == 0
+    assert postures["111"].counts == {S.FAIL: 2, S.PASS: 1}
+    assert postures["222"].account_name == "name-222"
+
+
+def test_accounts_are_ordered_darkest_then_weakest_first() -> None:
+    """An account with nothing scorable comes first, then ascending index."""
+    cat = catalogue([_control("LC-01")])
+    findings = [finding("LC-01", S.PASS, "111"), finding("LC-01", S.FAIL, "222"),
+                finding("LC-01", S.UNKNOWN, "333", reason="AccessDenied")]
+    postures = account_postures(run(cat, findings).controls, [_scope("111"), _scope("222"), _scope("333")], cat)
+    assert [a.account_id for a in postures] == ["333", "222", "111"]
+    assert postures[0].readiness_index is None and postures[0].undetermined == ["LC-01"]
+    assert postures[1].readiness_index == 0.0 and postures[2].readiness_index == 100.0
+
+
+def test_account_with_a_snapshot_but_no_findings_is_listed_unscored() -> None:
+    """A scope that produced no finding still appears, with no index rather than a perfect one."""
+    cat = catalogue([_control("LC-01")])
+    postures = account_postures(run(cat, [finding("LC-01", S.PASS, "111")]).controls,
+                                [_scope("111"), _scope("999")], cat)
+    empty = next(a for a in postures if a.account_id == "999")
+    assert empty.readiness_index is None and empty.counts == {} and empty.failing == []
+
+
+def test_accepted_and_not_applicable_controls_do_not_count_against_an_account() -> None:
+    """An organisation-wide risk acceptance and an out-of-model control leave the account's index alone."""
+    cat = catalogue([_control("LC-01"), _control("LC-02"), _control("LC-03", models=("saas",))])
+    acceptance = RiskAcceptance(control="LC-02", reason="r", owner="CISO", expires=date(2027, 1, 1))
+    result = run(cat, [finding("LC-01", S.PASS), finding("LC-02", S.FAIL), finding("LC-03", S.FAIL)],
+                 acceptances=[acceptance],
+                 workloads=[Workload(name="w", provider="aws", service_model="iaas", accounts=["111"])])
+    (posture,) = account_postures(result.controls, [_scope("111")], cat)
+    assert posture.readiness_index == 100.0
+    assert posture.failing == []
+
+
+def test_questionnaire_findings_are_not_attributed_to_any_account() -> None:
+    """Answers speak for the organisation, so a failing answer changes no account's index."""
+    question = Question(id="plan.exists", text="Is there a plan?", kind="boolean")
+    cat = catalogue([_control("PP-01", domain="PP", questions=("plan.exists",)), _control("LC-01")],
+                    questions=[question])
+    result = run(cat, [finding("LC-01", S.PASS)], answers={"plan.exists": False})
+    assert next(c for c in result.controls if c.control_id == "PP-01").status == S.FAIL
+    (posture,) = account_postures(result.controls, [_scope("111")], cat)
+    assert posture.readiness_index == 100.0 and "PP-01" not in posture.failing
+
+
+def test_assessment_carries_the_postures() -> None:
+    """`assess` fills Assessment.accounts from its scopes."""
+    cat = catalogue([_control("LC-01")])
+    ans = Answers(profile=profile(), answers={}, risk_acceptances=[])
+    result = assess(ScoringInput(findings=[finding("LC-01", S.FAIL, "111")], answers=ans, catalogue=cat,
+                                 checks_by_control={}, scopes=[_scope("111")], residency=[], inputs=[],
+                                 generated_at=NOW, tool_version="t"))
+    assert [(a.account_id, a.readiness_index) for a in result.accounts] == [("111", 0.0)]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from assessor.models import (
     SERVICE_MODELS,
+    AccountPosture,
     Assessment,
     CapabilityGap,
     Catalogue,
@@ -403,6 +404,48 @@ class UnseenGroup:
 
 
 @dataclass(frozen=True)
+class PostureRow:
+    """One account in the organisation summary."""
+
+    provider: str
+    account: str
+    name: str
+    index: str
+    index_css: str
+    bar_width: str  # SVG user units of 100; "" when nothing could be scored
+    bar_fill: str
+    counts: list[StatusCount]
+    failing: list[tuple[str, str]]  # (control id, href), worst first
+    failing_more: str
+    undetermined: str
+    errors: str
+    errors_css: str
+
+
+@dataclass(frozen=True)
+class SharedGapRow:
+    """A control failing in several accounts: one fix at organisation level (SCP, org trail, policy)."""
+
+    control_id: str
+    href: str
+    title: str
+    severity: Badge
+    accounts: str
+    share: str
+    where: str
+
+
+@dataclass(frozen=True)
+class AccountsView:
+    figures: list[KeyFigure]
+    rows: list[PostureRow]
+    rows_omitted: int
+    shared: list[SharedGapRow]
+    shared_omitted: int
+    many: bool  # more than one account: the shared-gaps table means something
+
+
+@dataclass(frozen=True)
 class ScopeView:
     accounts: list[ScopeRow]
     accounts_omitted: int
@@ -669,6 +712,7 @@ class ReportView:
     tool_version: str
     toc: list[TocEntry]
     summary: SummaryView
+    accounts: AccountsView
     scope: ScopeView
     gaps: GapView
     domains: DomainsView
@@ -685,6 +729,7 @@ class ReportView:
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "Executive summary"),
+    ("accounts", "Organisation summary by account"),
     ("scope", "Scope and method"),
     ("gaps", "Gap analysis against on-prem"),
     ("domains", "Domain scores"),
@@ -714,6 +759,7 @@ def build_view(assessment: Assessment, catalogue: Catalogue, mode: Mode,
         tool_version=display(assessment.tool_version, 100),
         toc=[TocEntry(a, label) for a, label in SECTIONS],
         summary=_summary(assessment, limits),
+        accounts=_accounts(assessment, limits),
         scope=_scope(assessment, catalogue, limits),
         gaps=_gaps(assessment.gaps, limits),
         domains=_domains(assessment),
@@ -886,6 +932,72 @@ def _action(item: RemediationItem, limits: Limits) -> ActionView:
         action=shorten(display(item.action, 10_000), limits.action_chars),
         scopes=name_list(item.scopes, limits.names_per_cell, 80) or "Organisation-wide",
     )
+
+
+def _accounts(assessment: Assessment, limits: Limits) -> AccountsView:
+    """The organisation summary: each account on its own API evidence, weakest first, and the gaps they share."""
+    t = limits.text_chars
+    postures = assessment.accounts
+    failing_links = max(2, limits.names_per_cell)
+    rows = [
+        PostureRow(
+            provider=PROVIDER_LABELS[a.provider], account=display(a.account_id, t), name=display(a.account_name, t),
+            index=format_index(a.readiness_index),
+            index_css=score_css(None if a.readiness_index is None else a.readiness_index / 100.0),
+            bar_width="" if not a.readiness_index else f"{min(a.readiness_index, 100.0):.1f}",
+            bar_fill=BAND_FILLS[score_css(None if a.readiness_index is None else a.readiness_index / 100.0)],
+            counts=_counts({Status(k): v for k, v in a.counts.items()}),
+            failing=[(display(c, 40), "#" + anchor("control", c)) for c in a.failing[:failing_links]],
+            failing_more=f"and {format_count(len(a.failing) - failing_links)} more"
+            if len(a.failing) > failing_links else "",
+            undetermined=format_count(len(a.undetermined)),
+            errors=format_count(a.errors), errors_css="cell-warn" if a.errors else "",
+        )
+        for a in postures[:limits.rows]
+    ]
+    shared, shared_total = _shared_gaps(assessment, postures, limits)
+    scored = [a.readiness_index for a in postures if a.readiness_index is not None]
+    figures = [
+        KeyFigure("Accounts assessed", format_count(len(postures))),
+        KeyFigure("Lowest account index", format_index(min(scored)) if scored else "n/a",
+                  score_css(min(scored) / 100.0) if scored else "band-na"),
+        KeyFigure("Highest account index", format_index(max(scored)) if scored else "n/a",
+                  score_css(max(scored) / 100.0) if scored else "band-na"),
+        KeyFigure("Accounts nothing could be scored in", format_count(len(postures) - len(scored)),
+                  "cell-warn" if len(scored) < len(postures) else ""),
+        KeyFigure("Accounts with collection errors", format_count(sum(1 for a in postures if a.errors)),
+                  "cell-warn" if any(a.errors for a in postures) else ""),
+    ]
+    return AccountsView(
+        figures=figures, rows=rows, rows_omitted=max(0, len(postures) - limits.rows),
+        shared=shared[:limits.rows], shared_omitted=max(0, shared_total - limits.rows), many=len(postures) > 1,
+    )
+
+
+def _shared_gaps(assessment: Assessment, postures: Sequence[AccountPosture],
+                 limits: Limits) -> tuple[list[SharedGapRow], int]:
+    """Controls failing in two or more accounts, the most widespread and severe first."""
+    where: dict[str, list[str]] = {}
+    for a in postures:
+        for control_id in a.failing:
+            where.setdefault(control_id, []).append(a.account_id)
+    controls = {c.control_id: c for c in assessment.controls}
+    severity_rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    widespread = sorted(
+        (c for c, accounts in where.items() if len(accounts) > 1),
+        key=lambda c: (-len(where[c]), severity_rank.get(controls[c].severity, 9), c),
+    )
+    rows = [
+        SharedGapRow(
+            control_id=display(c, 40), href="#" + anchor("control", c), title=display(controls[c].title, 200),
+            severity=severity_badge(controls[c].severity),
+            accounts=f"{format_count(len(where[c]))} of {format_count(len(postures))}",
+            share=format_share(len(where[c]) / len(postures)),
+            where=name_list(sorted(where[c]), limits.names_per_cell, 40),
+        )
+        for c in widespread[:limits.rows]
+    ]
+    return rows, len(widespread)
 
 
 def _scope(assessment: Assessment, catalogue: Catalogue, limits: Limits) -> ScopeView:

@@ -201,6 +201,25 @@ def test_scan_scopes_and_logging_statuses_match_what_was_planted(runs: Runs) -> 
     assert flows.get(org.prod, "unknown") in {"pass", "partial", "fail", "unknown"}
 
 
+def test_scan_report_has_an_organisation_summary_weakest_account_first(runs: Runs) -> None:
+    """Every account gets a posture of its own; the bare sandbox scores below prod and is listed before it."""
+    result, out, org = runs.scan, runs.out / "scan", runs.org
+    assert result.returncode == 0, result.stderr
+    assessment = json.loads((out / "assessment.json").read_text())
+    postures = {a["account_id"]: a for a in assessment["accounts"]}
+    assert set(postures) == {org.management, org.prod, org.sandbox}
+    assert postures[org.prod]["readiness_index"] is not None
+    assert postures[org.sandbox]["readiness_index"] is not None
+    assert postures[org.sandbox]["readiness_index"] < postures[org.prod]["readiness_index"]
+    assert "LC-01" in postures[org.sandbox]["failing"]  # no trail at all in the bare account
+    assert "LC-01" not in postures[org.prod]["failing"]
+    html = (out / "report.html").read_text()
+    section = html[html.index('<section id="accounts"'):]
+    section = section[:section.index("</section>")]
+    assert "Organisation summary by account" in section and "Gaps shared by several accounts" in section
+    assert section.index(org.sandbox) < section.index(org.prod)
+
+
 def test_outputs_hold_no_credential(runs: Runs) -> None:
     """Neither the fake secrets, the session token nor any access key id appears in an output or on the console."""
     results = [runs.scan, runs.collect_one, runs.collect_two, runs.collect_listed]

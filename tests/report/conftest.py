@@ -38,6 +38,7 @@ from assessor.models import (
     Status,
     Workload,
 )
+from assessor.scoring import account_postures
 
 GENERATED_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ORGANIZATION = "Northwind Health & Care"
@@ -227,6 +228,8 @@ def _findings(extra: Sequence[str]) -> dict[str, list[Finding]]:
                evidence={"name": TEMPLATE}),
             _f("LC-03", Status.PASS, "Subnet logs flows", provider="gcp", account="northwind-prod",
                region="europe-west1", resource="projects/northwind-prod/regions/europe-west1/subnetworks/app"),
+            _f("LC-03", Status.FAIL, "VNet claims-vnet has no flow log", provider="azure",
+               account="5f2c0c1e-0000-4000-8000-000000000001", region="westeurope", resource="claims-vnet"),
         ],
         "LC-04": [
             _f("LC-04", Status.UNKNOWN, "Could not read the data this check needs", region="us-east-1",
@@ -476,6 +479,7 @@ def make_assessment(catalogue: Catalogue, *, extra: Sequence[str] = (), bulk_fin
         maturity="Developing",
         confidence=0.8125,
         scopes=_scopes(bulk_accounts),
+        accounts=account_postures(controls, _scopes(bulk_accounts), catalogue),
         profile=profile,
         domains=[
             DomainScore(domain=d.id, name=d.name, score=score, weight=d.weight, controls_scored=scored,

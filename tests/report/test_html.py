@@ -16,7 +16,7 @@ import pytest
 from assessor.models import Assessment, Catalogue
 from assessor.report import render_outputs
 from assessor.report.html import stylesheet
-from assessor.report.view import SECTIONS
+from assessor.report.view import SECTIONS, format_index
 
 from .conftest import (
     DARK_SPOT_NAME,
@@ -166,3 +166,41 @@ def test_stylesheet_is_local_and_every_width_class_is_defined() -> None:
             used |= set(re.findall(r'class="[^"]*\b(w\d+)\b', p.read_text(encoding="utf-8")))
     assert used
     assert not [w for w in used if f".{w} {{" not in css]
+
+
+def _section(html: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}".*?</section>', html, re.S)
+    assert match, section_id
+    return match.group(0)
+
+
+def test_organisation_summary_lists_every_account_weakest_first(assessment: Assessment, html: str) -> None:
+    """One row per scope in the posture order, with its index; hostile names stay text."""
+    part = _section(html, "accounts")
+    text = parse_html(part).joined_text
+    ids = [a.account_id for a in assessment.accounts]
+    assert sorted(ids) == sorted(s.account_id for s in assessment.scopes)
+    positions = [text.index(account_id) for account_id in ids]
+    assert positions == sorted(positions)
+    for posture in assessment.accounts:
+        assert format_index(posture.readiness_index) in text
+    assert f"prod {SCRIPT}" in text
+    assert "<script>" not in part
+
+
+def test_organisation_summary_names_gaps_shared_by_accounts(assessment: Assessment, html: str) -> None:
+    """A control failing in several accounts is listed once with how many accounts it fails in."""
+    where: dict[str, int] = {}
+    for posture in assessment.accounts:
+        for control_id in posture.failing:
+            where[control_id] = where.get(control_id, 0) + 1
+    shared = {c: n for c, n in where.items() if n > 1}
+    assert shared, "the hand-built assessment must have a shared gap for this test to mean anything"
+    rows = parse_html(_section(html, "accounts").split("Gaps shared by several accounts", 1)[1]).joined_text
+    total = len(assessment.accounts)
+    for control_id, n in shared.items():
+        assert control_id in rows
+        assert f"{n} of {total}" in rows
+    lone = [c for c, n in where.items() if n == 1]
+    for control_id in lone:
+        assert f">{control_id}<" not in _section(html, "accounts").split("Gaps shared", 1)[1]
