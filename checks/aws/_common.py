@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessor.checks_api import CheckContext, CheckResult
+from assessor.checks_api import CheckContext, CheckResult, Unavailable
 
 Record = dict[str, Any]
 
@@ -18,6 +18,7 @@ TEXT_CAP = 200  # customer text (names, tag values) can be any length; evidence 
 
 
 RULE_TYPE = "aws.events.rule"
+AGGREGATOR_TYPE = "aws.securityhub.finding_aggregator"
 
 
 def ids(values: Iterable[str]) -> list[str]:
@@ -133,23 +134,47 @@ def rule_forwards(rule: Record, sources: frozenset[str]) -> bool:
             and bool(sources.intersection(rule.get("sources") or [])))
 
 
-def regions_reached(data: Regional, aggregators: Iterable[Record], sources: frozenset[str],
-                    qualifies: Callable[[Record, frozenset[str]], bool]) -> tuple[list[str], list[str], list[str]]:
+@dataclass(frozen=True)
+class Reach:
+    """How each region's findings reach a qualifying EventBridge rule."""
+
+    direct: list[str]
+    via: list[str]  # through a Security Hub aggregator whose region has a qualifying rule
+    unseen: list[CheckResult]  # aggregated into a region whose rules were not read: unknown, never judged
+    bad: list[str]
+
+
+def regions_reached(data: Regional, ctx: CheckContext, sources: frozenset[str],
+                    qualifies: Callable[[Record, frozenset[str]], bool]) -> Reach:
     """Regions whose findings reach a qualifying rule: directly, via a Security Hub aggregator, or not at all.
 
     A region also counts when its Security Hub findings are aggregated into a region whose rule qualifies
-    for Security Hub findings.
+    for Security Hub findings. When that region's rules were not read (outside the swept regions, or its
+    read failed), the region is unknown: its findings may well be exported there.
     """
     hub_only = frozenset({"aws.securityhub"})
-    aggregators = list(aggregators)
-    direct, via, bad = [], [], []
+    try:
+        aggregators = ctx.resources(AGGREGATOR_TYPE)
+        unreadable = None
+    except Unavailable as missing:
+        aggregators, unreadable = [], missing.reason
+    readable = set(data.regions)
+    reach = Reach([], [], [], [])
     for region in data.regions:
+        covering = [a for a in aggregators if aggregator_covers(a, region)]
         if any(qualifies(r, sources) for r in data.of(RULE_TYPE, region)):
-            direct.append(region)
-        elif any(aggregator_covers(a, region)
-                 and any(qualifies(r, hub_only) for r in data.of(RULE_TYPE, str(a.get("region"))))
-                 for a in aggregators):
-            via.append(region)
+            reach.direct.append(region)
+        elif unreadable is not None:
+            # Without the aggregator, a region with no rule of its own may still be covered through one.
+            reach.unseen.append(CheckResult.unknown(
+                f"No rule in {region} itself; whether a Security Hub aggregator covers it is unknown: {unreadable}",
+                region=region))
+        elif any(any(qualifies(r, hub_only) for r in data.of(RULE_TYPE, str(a.get("region")))) for a in covering):
+            reach.via.append(region)
+        elif homes := sorted({str(a.get("region")) for a in covering} - readable):
+            reach.unseen.append(CheckResult.unknown(
+                f"Security Hub findings of {region} are aggregated into {', '.join(homes)}, whose EventBridge "
+                "rules were not read (add that region to --regions, or restore the read there)", region=region))
         else:
-            bad.append(region)
-    return direct, via, bad
+            reach.bad.append(region)
+    return reach

@@ -152,8 +152,11 @@ def findings_export(ctx: CheckContext) -> Iterator[CheckResult]:
     yield from data.unknown
     if not data.regions:
         return
-    direct, via, bad = regions_reached(data, ctx.optional_resources(AGGREGATOR) or [], FINDING_SOURCES,
-                                       rule_forwards)
+    reach = regions_reached(data, ctx, FINDING_SOURCES, rule_forwards)
+    yield from reach.unseen
+    direct, via, bad = reach.direct, reach.via, reach.bad
+    if not direct + via + bad:
+        return
     rules = [r["id"] for r in data.of(RULE) if rule_forwards(r, FINDING_SOURCES)]
     yield share("Regions whose detector findings reach an EventBridge target", direct + via, bad,
                 evidence={"via_aggregator": ids(via), **listing("rules", rules)})

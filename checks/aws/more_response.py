@@ -32,7 +32,7 @@ def _automates(rule: Record, sources: frozenset[str]) -> bool:
     control="CT-05",
     severity="medium",
     provider="aws",
-    needs=(RULE,),
+    needs=(RULE, AGGREGATOR),
     remediation="Create EventBridge rules on GuardDuty or Security Hub findings (by type and severity) that "
     "start an SSM Automation runbook, a Step Functions workflow or a Lambda function doing the first "
     "containment steps, with an approval step before anything that alters evidence.",
@@ -48,8 +48,11 @@ def automated_response(ctx: CheckContext) -> Iterator[CheckResult]:
     yield from data.unknown
     if not data.regions:
         return
-    direct, via, bad = regions_reached(data, ctx.optional_resources(AGGREGATOR) or [], FINDING_SOURCES,
-                                       _automates)
+    reach = regions_reached(data, ctx, FINDING_SOURCES, _automates)
+    yield from reach.unseen
+    direct, via, bad = reach.direct, reach.via, reach.bad
+    if not direct + via + bad:
+        return
     rules = [r["id"] for r in data.of(RULE) if _automates(r, FINDING_SOURCES)]
     notify_only = [r["id"] for r in data.of(RULE)
                    if rule_forwards(r, FINDING_SOURCES) and r["id"] not in rules]

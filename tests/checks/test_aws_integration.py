@@ -159,6 +159,34 @@ class TestFindingsExport:
                                    in_.AGGREGATOR: []}, regions=["eu-west-1", "eu-central-1"])
         assert statuses(findings(in_.findings_export, snap)) == ["fail"]
 
+    def test_aggregation_region_outside_the_sweep_is_unknown_not_failed(self) -> None:
+        """Regions aggregated into a region whose rules were not read are unknown, naming that region."""
+        snap = snapshot(resources={in_.RULE: [rule("eu-west-1", ["aws.guardduty"])],
+                                   in_.AGGREGATOR: [aggregator("ALL_REGIONS", home="us-west-2")]}, regions=THREE)
+        found = findings(in_.findings_export, snap)
+        assert sorted(statuses(found)) == ["pass", "unknown", "unknown"]
+        unknown = [f for f in found if f.status == "unknown"]
+        assert sorted(f.region or "" for f in unknown) == ["eu-central-1", "us-east-1"]
+        assert all("us-west-2" in (f.reason or "") and "--regions" in (f.reason or "") for f in unknown)
+        assert only(found, "pass").evidence["compliant"] == ["eu-west-1"]
+
+    def test_unreadable_aggregators_leave_ruleless_regions_unknown(self) -> None:
+        """Without the aggregator, a region with no rule of its own might be covered: unknown, not fail."""
+        snap = snapshot(resources={in_.RULE: [rule("eu-west-1", ["aws.guardduty"])]}, regions=THREE,
+                        errors=[failure("securityhub", "ListFindingAggregators", [in_.AGGREGATOR])])
+        found = findings(in_.findings_export, snap)
+        assert sorted(statuses(found)) == ["pass", "unknown", "unknown"]
+        assert all("ListFindingAggregators" in (f.reason or "") for f in found if f.status == "unknown")
+
+    def test_region_not_linked_to_an_outside_aggregator_still_fails(self) -> None:
+        """An aggregator elsewhere that does not link a region says nothing for it: no rule there is a fail."""
+        snap = snapshot(resources={in_.RULE: [], in_.AGGREGATOR: [
+            aggregator("SPECIFIED_REGIONS", ["eu-west-1"], home="us-west-2")]},
+            regions=["eu-west-1", "eu-central-1"])
+        found = findings(in_.findings_export, snap)
+        assert sorted(statuses(found)) == ["fail", "unknown"]
+        assert only(found, "fail").evidence["noncompliant"] == ["eu-central-1"]
+
     def test_one_of_two_regions_is_partial_and_unread_region_unknown(self) -> None:
         """One exporting region of two readable is partial; a region whose rules were denied is unknown."""
         snap = snapshot(resources={in_.RULE: [rule("eu-west-1", ["aws.guardduty"])], in_.AGGREGATOR: []},

@@ -32,12 +32,12 @@ TWO = ["eu-west-1", "eu-central-1"]
 class TestAutomatedResponse:
     def test_lambda_target_on_guardduty_passes(self) -> None:
         """A GuardDuty rule starting a Lambda function covers its region."""
-        snap = snapshot(resources={rsp.RULE: [rule("gd", ["aws.guardduty"], [LAMBDA])]})
+        snap = snapshot(resources={rsp.RULE: [rule("gd", ["aws.guardduty"], [LAMBDA])], rsp.AGGREGATOR: []})
         assert statuses(findings(rsp.automated_response, snap)) == ["pass"]
 
     def test_notification_only_rule_does_not_count(self) -> None:
         """A rule that only notifies an SNS topic fails here and is listed as notification-only."""
-        snap = snapshot(resources={rsp.RULE: [rule("gd", ["aws.guardduty"], [SNS])]})
+        snap = snapshot(resources={rsp.RULE: [rule("gd", ["aws.guardduty"], [SNS])], rsp.AGGREGATOR: []})
         found = only(findings(rsp.automated_response, snap), "fail")
         assert found.evidence["notification_only_rules"] == [rule("gd", [], [])["id"]]
 
@@ -53,9 +53,18 @@ class TestAutomatedResponse:
         """One region automating and one with a disabled rule give half coverage."""
         rules = [rule("a", ["aws.guardduty"], [LAMBDA]),
                  rule("b", ["aws.guardduty"], [LAMBDA], region="eu-central-1", state="DISABLED")]
-        found = only(findings(rsp.automated_response, snapshot(regions=TWO, resources={rsp.RULE: rules})),
-                     "partial")
+        snap = snapshot(regions=TWO, resources={rsp.RULE: rules, rsp.AGGREGATOR: []})
+        found = only(findings(rsp.automated_response, snap), "partial")
         assert found.coverage == 0.5
+
+    def test_region_aggregated_outside_the_sweep_is_unknown(self) -> None:
+        """A region linked to an aggregator whose home region was not swept is unknown, naming that region."""
+        aggregator = {"id": "arn:agg", "region": "ap-south-1", "region_linking_mode": "ALL_REGIONS", "regions": []}
+        snap = snapshot(regions=TWO, resources={rsp.RULE: [rule("gd", ["aws.guardduty"], [LAMBDA])],
+                                               rsp.AGGREGATOR: [aggregator]})
+        found = findings(rsp.automated_response, snap)
+        assert sorted(statuses(found)) == ["pass", "unknown"]
+        assert "ap-south-1" in (only(found, "unknown").reason or "")
 
     def test_unreadable_rules_are_unknown(self) -> None:
         """ListRules denied in the only region: unknown."""

@@ -5,6 +5,8 @@ matches, in which case it answers with throttling, AccessDenied, a 500, or forwa
 matches on the operation (X-Amz-Target header or Action= query/form parameter), and optionally on the service
 and region taken from the request's SigV4 credential scope (every service shares one endpoint here) or on a
 path pattern for REST services. A rule fires for its first `times` matches (transient) or always (persistent).
+A `respond` rule answers 200 with a given JSON body: a stand-in for an operation moto does not implement, so
+the collector's handling of a real answer to it can still be exercised over HTTP.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
-Fault = Literal["throttle", "throttle429", "denied", "error500", "slow"]
+Fault = Literal["throttle", "throttle429", "denied", "error500", "slow", "respond"]
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 # Hop-by-hop headers, and those the proxy sets itself (length, host, and send_response's server and date).
@@ -36,6 +38,7 @@ class Rule:
     path: str | None = None  # regex searched in the request path, for REST protocols
     times: int | None = None  # fire for the first N matches only; None: always
     delay: float = 0.0  # for "slow": seconds to wait before forwarding
+    body: str = ""  # for "respond": the JSON answered with status 200
     fired: int = 0
 
     def matches(self, request: Request) -> bool:
@@ -118,6 +121,8 @@ class FaultProxy:
             elif rule.fault == "slow":
                 time.sleep(rule.delay)
                 self._forward(handler, body)
+            elif rule.fault == "respond":
+                _send(handler, 200, [("Content-Type", "application/json")], rule.body.encode())
             else:
                 status, headers, payload = _error_response(rule.fault, request)
                 _send(handler, status, headers, payload)

@@ -7,6 +7,7 @@ keep every other region's data, and finish.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -143,3 +144,41 @@ def test_proxy_matches_query_protocol_actions(proxy: FaultProxy) -> None:
         ec2.describe_vpcs()
     assert denied.value.response["Error"]["Code"] == "UnauthorizedOperation"
     assert len(ec2.describe_vpcs()["Vpcs"]) == 1  # transient: the second call reaches moto
+
+
+# ---------------------------------------------------------------------- answers moto lacks, stood in by the proxy
+
+
+def test_finding_aggregator_homed_outside_the_swept_regions_is_read_once_at_home(proxy: FaultProxy) -> None:
+    """Every hub region lists the one aggregator; it is reported once and read in its home region, us-west-2.
+
+    moto has no finding-aggregator API, so the proxy answers those two REST calls; GetFindingAggregator is
+    answered only when signed for us-west-2, so a call from another region would reach moto and fail.
+    """
+    from ir_assessor_checks.aws import integration
+
+    account = "123456789012"
+    arn = f"arn:aws:securityhub:us-west-2:{account}:finding-aggregator/5f1c"
+    for region in REGIONS:
+        client("securityhub", region).enable_security_hub(EnableDefaultStandards=False)
+    proxy.rules += [
+        Rule("respond", path=r"^/findingAggregator/list", body=json.dumps(
+            {"FindingAggregators": [{"FindingAggregatorArn": arn}]})),
+        Rule("respond", path=r"^/findingAggregator/get/", region="us-west-2", body=json.dumps(
+            {"FindingAggregatorArn": arn, "FindingAggregationRegion": "us-west-2",
+             "RegionLinkingMode": "ALL_REGIONS", "Regions": []})),
+    ]
+
+    snapshot = only(collect(FAST))
+
+    assert [e for e in snapshot.errors if e.operation in ("ListFindingAggregators", "GetFindingAggregator")] == []
+    assert snapshot.resources["aws.securityhub.finding_aggregator"] == [
+        {"id": arn, "region": "us-west-2", "region_linking_mode": "ALL_REGIONS", "regions": []}]
+    gets = [s for s in proxy.seen if s[0] == "securityhub" and s[3] == "respond" and s[1] == "us-west-2"]
+    assert len(gets) == 1  # read once, at home
+    # The swept regions' findings go to us-west-2, whose EventBridge rules were not read: unknown, not fail.
+    exported = findings(integration.findings_export, snapshot)
+    assert sorted((f.region, f.status.value) for f in exported) == [("eu-west-1", "unknown"), ("us-east-1", "unknown")]
+    assert all("us-west-2" in (f.reason or "") for f in exported)
+    aggregation = findings(integration.finding_aggregation, snapshot)
+    assert [f.status.value for f in aggregation] == ["pass"]

@@ -57,12 +57,15 @@ def _aggregators(call: Caller, region: str) -> Records:
     for page in call.pages("ListFindingAggregators"):
         for listed in page.get("FindingAggregators") or []:
             arn = str(listed.get("FindingAggregatorArn"))
-            # Every region lists the account's one aggregator; it is read and reported in its home region.
-            if arn.split(":")[3:4] != [region]:
+            # Every linked region lists the account's one aggregator. It is reported once: by its home region,
+            # or, when that region is not swept, by the first swept region, reading it in its home region.
+            home = (arn.split(":")[3:4] or [region])[0] or region
+            if home != region and (home in call.swept_regions or region != min(call.swept_regions)):
                 continue
-            detail = call("GetFindingAggregator", FindingAggregatorArn=arn)
+            reader = call if home == region else call.elsewhere(home)
+            detail = reader("GetFindingAggregator", FindingAggregatorArn=arn)
             out.append({
-                "id": arn, "region": detail.get("FindingAggregationRegion") or region,
+                "id": arn, "region": detail.get("FindingAggregationRegion") or home,
                 "region_linking_mode": detail.get("RegionLinkingMode"),
                 "regions": sorted(detail.get("Regions") or []),
             })
