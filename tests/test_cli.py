@@ -314,6 +314,12 @@ def test_no_temporary_files_remain_after_a_run(tmp_path: Path) -> None:
     assert not [p for p in out.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a running process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_interrupt_leaves_no_half_written_report(tmp_path: Path) -> None:
     """SIGINT in the middle of a long run exits 130 and leaves no temporary or truncated output."""
     import importlib.util
@@ -331,7 +337,12 @@ def test_interrupt_leaves_no_half_written_report(tmp_path: Path) -> None:
          "--answers", str(answers), "--out", str(out), "--generated-at", WHEN, "--quiet"],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
-    time.sleep(3.0)
+    # Interrupt once the run is doing real work (CPU time, not wall time: a loaded machine can take seconds
+    # just to start Python, and a SIGINT before main() is the interpreter's, not ours).
+    deadline = time.monotonic() + 60
+    while _cpu_seconds(proc.pid) < 1.0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted; make the estate larger"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
