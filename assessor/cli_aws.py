@@ -105,11 +105,17 @@ def _scan(args: argparse.Namespace) -> int:
     _, generated_at = check_report_options(args)
     load_answers(args.answers, load_catalogue(), generated_at.date(), strict_expiry=False)
     snapshots_dir = args.out / "snapshots"
-    _collect_into(snapshots_dir, _scan_config(args), quiet=args.quiet)
-    return assess_and_report([snapshots_dir], args)
+    written = _collect_into(snapshots_dir, _scan_config(args), quiet=args.quiet)
+    # Assess exactly what this run collected: snapshots left in the folder by an earlier scan (an account since
+    # closed or outside today's --accounts) must not be reported as if they were current.
+    stale = sorted(set(snapshots_dir.glob("*.json")) - set(written))
+    if stale and not args.quiet:
+        print(f"ir-assessor: note: {len(stale)} older snapshot(s) in {snapshots_dir} are not part of this scan "
+              "and are left out of the report", file=sys.stderr)
+    return assess_and_report(written or [snapshots_dir], args)
 
 
-def _collect_into(out: Path, config: AwsScanConfig, *, quiet: bool) -> list[Snapshot]:
+def _collect_into(out: Path, config: AwsScanConfig, *, quiet: bool) -> list[Path]:
     """Collect, write one snapshot per account, print the summary."""
     from assessor.collectors.aws.collector import collect
     from assessor.inputs import atomic_write
@@ -151,7 +157,7 @@ def _collect_into(out: Path, config: AwsScanConfig, *, quiet: bool) -> list[Snap
               + ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
               + "); the checks that need their data are unknown"
               + (f"; missing permissions: {', '.join(missing)}" if missing else ""), file=sys.stderr)
-    return snapshots
+    return written
 
 
 def _printable(text: str, limit: int = 64) -> str:

@@ -394,6 +394,9 @@ class AccountPosture(Strict):
                     "of them could be scored."
     )
     counts: dict[Status, int] = Field(description="This account's findings by status.")
+    in_scope: bool = Field(
+        default=True, description="False when every finding is not_applicable: no workload reaches this account."
+    )
     failing: list[str] = Field(description="Controls failing or partial in this account, worst first.")
     undetermined: list[str] = Field(description="Controls with unknown or error findings in this account.")
     errors: int = Field(description="Collection errors recorded for this account.")

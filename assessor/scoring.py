@@ -294,11 +294,14 @@ def account_postures(controls: Sequence[ControlResult], scopes: Sequence[Scope],
         out.append(AccountPosture(
             provider=provider, account_id=account_id, account_name=names.get((provider, account_id)),
             readiness_index=index, counts=dict(sorted(counts.items())),
+            in_scope=any(status != Status.NOT_APPLICABLE for status in counts),
             failing=[control_id for _, control_id in failing], undetermined=sorted(undetermined),
             errors=errors.get((provider, account_id), 0),
         ))
-    # Accounts nothing could be scored in come first: they are the darkest, not the best.
-    out.sort(key=lambda a: (a.readiness_index is not None, a.readiness_index or 0.0, a.provider, a.account_id))
+    # Accounts nothing could be scored in come first: they are the darkest, not the best. Accounts no workload
+    # reaches (every finding not applicable) come last: there is nothing to judge in them.
+    out.sort(key=lambda a: (not a.in_scope, a.readiness_index is not None, a.readiness_index or 0.0,
+                            a.provider, a.account_id))
     return out
 
 

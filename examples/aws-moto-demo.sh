@@ -8,6 +8,8 @@ if ! .venv/bin/python -c "import assessor, boto3, moto.server" 2>/dev/null; then
     PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[aws]' 'moto[server]>=5'
 fi
 OUT=out/aws-moto-demo
+# moto makes new account ids each time: start from an empty folder so no earlier run's snapshot lingers.
+rm -rf "$OUT/snapshots"
 mkdir -p "$OUT"
 PORT=$(.venv/bin/python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 ENDPOINT="http://127.0.0.1:$PORT"

@@ -322,3 +322,13 @@ def test_assessment_carries_the_postures() -> None:
                                  checks_by_control={}, scopes=[_scope("111")], residency=[], inputs=[],
                                  generated_at=NOW, tool_version="t"))
     assert [(a.account_id, a.readiness_index) for a in result.accounts] == [("111", 0.0)]
+
+
+def test_account_no_workload_reaches_is_listed_last_and_out_of_scope() -> None:
+    """An account whose findings are all not_applicable is not 'dark': it comes last, flagged out of scope."""
+    cat = catalogue([_control("LC-01")])
+    findings = [finding("LC-01", S.FAIL, "111"), finding("LC-01", S.NOT_APPLICABLE, "222"),
+                finding("LC-01", S.UNKNOWN, "333", reason="AccessDenied")]
+    postures = account_postures(run(cat, findings).controls, [_scope("111"), _scope("222"), _scope("333")], cat)
+    assert [(a.account_id, a.in_scope) for a in postures] == [("333", True), ("111", True), ("222", False)]
+    assert postures[-1].readiness_index is None

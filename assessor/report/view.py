@@ -942,7 +942,7 @@ def _accounts(assessment: Assessment, limits: Limits) -> AccountsView:
     rows = [
         PostureRow(
             provider=PROVIDER_LABELS[a.provider], account=display(a.account_id, t), name=display(a.account_name, t),
-            index=format_index(a.readiness_index),
+            index=format_index(a.readiness_index) if a.in_scope else "n/a (no workload)",
             index_css=score_css(None if a.readiness_index is None else a.readiness_index / 100.0),
             bar_width="" if not a.readiness_index else f"{min(a.readiness_index, 100.0):.1f}",
             bar_fill=BAND_FILLS[score_css(None if a.readiness_index is None else a.readiness_index / 100.0)],
@@ -957,17 +957,20 @@ def _accounts(assessment: Assessment, limits: Limits) -> AccountsView:
     ]
     shared, shared_total = _shared_gaps(assessment, postures, limits)
     scored = [a.readiness_index for a in postures if a.readiness_index is not None]
+    dark = sum(1 for a in postures if a.in_scope and a.readiness_index is None)
+    outside = sum(1 for a in postures if not a.in_scope)
     figures = [
         KeyFigure("Accounts assessed", format_count(len(postures))),
         KeyFigure("Lowest account index", format_index(min(scored)) if scored else "n/a",
                   score_css(min(scored) / 100.0) if scored else "band-na"),
         KeyFigure("Highest account index", format_index(max(scored)) if scored else "n/a",
                   score_css(max(scored) / 100.0) if scored else "band-na"),
-        KeyFigure("Accounts nothing could be scored in", format_count(len(postures) - len(scored)),
-                  "cell-warn" if len(scored) < len(postures) else ""),
+        KeyFigure("Accounts nothing could be scored in", format_count(dark), "cell-warn" if dark else ""),
         KeyFigure("Accounts with collection errors", format_count(sum(1 for a in postures if a.errors)),
                   "cell-warn" if any(a.errors for a in postures) else ""),
     ]
+    if outside:
+        figures.append(KeyFigure("Accounts in no workload (not judged)", format_count(outside)))
     return AccountsView(
         figures=figures, rows=rows, rows_omitted=max(0, len(postures) - limits.rows),
         shared=shared[:limits.rows], shared_omitted=max(0, shared_total - limits.rows), many=len(postures) > 1,

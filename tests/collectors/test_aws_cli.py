@@ -30,6 +30,7 @@ HOSTILE = "<script>alert(1)</script>"
 # Distinctive fake credentials, so "no secret in any output" cannot pass by accident.
 SECRET = "IrSecretDoNotLeak9f3c2a"
 TOKEN = "IrSessionTokenDoNotLeak71be0d"
+STALE = REPO / "examples" / "acme" / "snapshots" / "aws-444455556666.json"
 KEY_ID = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b")
 
 
@@ -156,6 +157,9 @@ def runs(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         listed = tmp / "accounts.txt"
         listed.write_text(f"# production only\n{org.prod}  # shop\n")
         org_args = ("--org-role", ROLE, "--regions", REGIONS)
+        # A snapshot an earlier scan left behind (an account since closed): not part of this scan's report.
+        (tmp / "scan" / "snapshots").mkdir(parents=True)
+        (tmp / "scan" / "snapshots" / STALE.name).write_bytes(STALE.read_bytes())
         processes = [
             start("scan", "aws", *org_args, "--answers", answers_for(org, tmp / "answers.yaml"), "--out",
                   tmp / "scan", "--format", "html,json", "--generated-at", WHEN),
@@ -172,7 +176,7 @@ def test_scan_writes_one_snapshot_per_account_and_the_reports(runs: Runs) -> Non
     """scan aws collects every organisation account into DIR/snapshots and writes the HTML and JSON reports."""
     result, out, org = runs.scan, runs.out / "scan", runs.org
     assert result.returncode == 0, result.stderr
-    snapshots = sorted(p.name for p in (out / "snapshots").iterdir())
+    snapshots = sorted(p.name for p in (out / "snapshots").iterdir() if p.name != STALE.name)
     assert snapshots == sorted(f"aws-{a}.json" for a in (org.management, org.prod, org.sandbox))
     assert {"report.html", "assessment.json", "manifest.json"} <= {p.name for p in out.iterdir()}
     assert "Collected 3 AWS account(s)" in result.stdout and "Readiness index" in result.stdout
@@ -189,7 +193,8 @@ def test_scan_scopes_and_logging_statuses_match_what_was_planted(runs: Runs) -> 
     assert result.returncode == 0, result.stderr
     assessment = json.loads((out / "assessment.json").read_text())
     scopes = {s["account_id"]: s for s in assessment["scopes"]}
-    assert set(scopes) == {org.management, org.prod, org.sandbox}
+    assert set(scopes) == {org.management, org.prod, org.sandbox}  # not the stale snapshot's account
+    assert "1 older snapshot(s)" in result.stderr and "left out of the report" in result.stderr
     assert scopes[org.prod]["account_name"] == "prod"
     assert all(s["provider"] == "aws" and s["regions"] == ["eu-west-1", "us-east-1"] for s in scopes.values())
     trails = findings_of(assessment, "aws.cloudtrail.all_regions")

@@ -184,3 +184,24 @@ def test_domain_chart_draws_no_bar_for_an_unscored_domain(assessment: Assessment
     unscored = [b for b in domains.bars if b.score == "n/a"]
     assert unscored and all(b.width == "" for b in unscored)
     assert [r.id for r in domains.rows] == [d.id for d in catalogue.domains]
+
+
+def test_account_rows_separate_unseen_from_out_of_scope(assessment: Assessment, catalogue: Catalogue) -> None:
+    """An account no workload reaches reads 'no workload' and is counted apart from accounts that were unseen."""
+    from assessor.models import AccountPosture
+
+    extra = [
+        AccountPosture(provider="aws", account_id="999900000001", account_name="dark", readiness_index=None,
+                       counts={Status.UNKNOWN: 4}, failing=[], undetermined=["LC-01"], errors=2),
+        AccountPosture(provider="aws", account_id="999900000002", account_name="idle", readiness_index=None,
+                       counts={Status.NOT_APPLICABLE: 9}, in_scope=False, failing=[], undetermined=[], errors=0),
+    ]
+    view = build_view(assessment.model_copy(update={"accounts": [extra[0], *assessment.accounts, extra[1]]}),
+                      catalogue, "html", DIGEST).accounts
+    rows = {r.account: r for r in view.rows}
+    assert rows["999900000001"].index == "n/a" and rows["999900000001"].bar_width == ""
+    assert rows["999900000002"].index == "n/a (no workload)"
+    figures = {f.label: f.value for f in view.figures}
+    assert figures["Accounts nothing could be scored in"] == "1"
+    assert figures["Accounts in no workload (not judged)"] == "1"
+    assert figures["Accounts assessed"] == str(len(assessment.accounts) + 2)
