@@ -2,19 +2,36 @@
 
 boto3 is imported lazily so the offline core needs no AWS SDK. Endpoints come from boto3's own settings
 (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, profiles), which is also how tests reach a local moto server.
+
+Cost model: every API call runs in one pool of `max_workers` threads, however many accounts there are, and
+clients are built once per (service, region) for the whole run, member accounts included (see
+BoundCredentials). Memory then grows with the snapshots only, not with accounts x regions x services.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from assessor import __version__
-from assessor.collectors.aws.framework import SWEEPS, Caller, Ledger, Operation, Sweep, SweepFailed, scrub
+from assessor.collectors.aws.framework import (
+    SWEEPS,
+    Caller,
+    ClientFactory,
+    Ledger,
+    Operation,
+    Sweep,
+    SweepFailed,
+    scrub,
+)
 from assessor.errors import InputError, MissingExtraError
 from assessor.models import CollectionError, Snapshot
 
@@ -36,7 +53,7 @@ class AwsScanConfig:
     org_role: str | None = None  # assume this role in every member account found through Organizations
     external_id: str | None = None
     accounts: tuple[str, ...] = ()  # explicit account ids (with org_role, the role to assume in each)
-    max_workers: int = 16
+    max_workers: int = 16  # concurrent API calls over the whole run, all accounts together
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 8
@@ -46,9 +63,11 @@ class AwsScanConfig:
 class AccountTarget:
     account_id: str
     name: str | None
-    session: Any  # boto3.Session
     identity: str | None
-    errors: list[CollectionError] = field(default_factory=list)
+    clients: ClientFactory | None  # None: the account could not be reached (see the ledger's errors)
+    # Entered around each job of this account: binds a member's credentials to the thread doing it.
+    bind: Callable[[], AbstractContextManager[None]] = nullcontext
+    ledger: Ledger = field(default_factory=Ledger)  # calls made and errors met on the account's behalf before
 
 
 Progress = Callable[[int], None]
@@ -63,7 +82,8 @@ def _boto3() -> Any:
 
 
 class ClientCache:
-    """One client per (service, region) per account, shared by all sweeps: clients are thread-safe."""
+    """One client per (service, region), created on first use and shared by every sweep: clients are
+    thread-safe, and building one costs tens of milliseconds and about a third of a megabyte."""
 
     def __init__(self, session: Any, config: AwsScanConfig) -> None:
         from botocore.config import Config
@@ -79,120 +99,214 @@ class ClientCache:
 
     def __call__(self, service: str, region: str) -> Any:
         key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:  # the common case, without waiting for a client being built
+            return client
+        # Clients are built one at a time: two threads building clients of one service at once would each
+        # parse its model (megabytes of JSON) before the loader caches it.
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = self._session.client(service, region_name=region, config=self._config)
             return self._clients[key]
 
+    def close(self) -> None:
+        """Release every client and its connection pool."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+
+class UnboundCredentialsError(RuntimeError):
+    """A member client was used outside a sweep of its account: refused rather than signed with anything."""
+
+
+class BoundCredentials:
+    """The credentials of the member account whose work the calling thread is doing.
+
+    Member accounts share one client per (service, region) instead of building their own: an organisation
+    of fifty accounts and four regions would otherwise build some four thousand clients, which cost more
+    CPU and memory than the API calls themselves. botocore signs each request in the calling thread with
+    `get_frozen_credentials()`, so binding an account's credentials to the thread for the length of its
+    sweep signs exactly that sweep's requests with them; with nothing bound, signing fails.
+    """
+
+    method = "ir-assessor-assumed-role"
+    account_id = None  # no account-scoped endpoints: none of the swept services uses them
+
+    def __init__(self) -> None:
+        self._current: contextvars.ContextVar[Any] = contextvars.ContextVar("ir_assessor_account_credentials")
+
+    @contextmanager
+    def bound(self, credentials: Any) -> Iterator[None]:
+        token = self._current.set(credentials)
+        try:
+            yield
+        finally:
+            self._current.reset(token)
+
+    def get_frozen_credentials(self) -> Any:
+        credentials = self._current.get(None)
+        if credentials is None:
+            raise UnboundCredentialsError("no member account is bound to this thread")
+        return credentials
+
+    def get_deferred_property(self, name: str) -> Callable[[], Any]:
+        return lambda: getattr(self, name)
+
+
+def _member_clients(base: Any, config: AwsScanConfig) -> tuple[ClientCache, BoundCredentials]:
+    """Clients shared by every member account, signing with the credentials bound to the calling thread.
+
+    The session shares the base session's model loader (each session would otherwise parse every service
+    model again) and profile (endpoint and other settings), but not its credentials.
+    """
+    import botocore.credentials
+    import botocore.session
+
+    bound = BoundCredentials()
+
+    class Provider(botocore.credentials.CredentialProvider):  # type: ignore[misc]
+        METHOD = bound.method
+
+        def load(self) -> Any:
+            return bound
+
+    member = botocore.session.Session(profile=config.profile)
+    member.register_component("data_loader", base._session.get_component("data_loader"))
+    member.register_component("credential_provider", botocore.credentials.CredentialResolver([Provider()]))
+    return ClientCache(_boto3().Session(botocore_session=member), config), bound
+
 
 def collect(config: AwsScanConfig, progress: Callable[[int], Progress] | None = None) -> list[Snapshot]:
-    """Snapshots of every targeted account, sorted by account id. Never raises for an API failure."""
+    """Snapshots of every targeted account, sorted by account id. Never raises for an API failure.
+
+    Every API call runs in one pool of `max_workers` threads, whatever the number of accounts; accounts
+    are taken up a bounded number at a time, and an account's credentials are dropped once its snapshot
+    is built. Member roles are assumed only when their account's turn comes, so a long run does not
+    outlive the sessions it obtained at the start.
+    """
+    from assessor.collectors.aws import services  # noqa: F401 - registers the sweeps
+
     boto3 = _boto3()
     base = boto3.Session(profile_name=config.profile) if config.profile else boto3.Session()
-    targets = _targets(base, config)
-    regions_by_account = {t.account_id: _regions(t, config) for t in targets}
-    jobs = sum(len(regions_by_account[t.account_id]) for t in targets)
-    tick = progress(jobs) if progress else None
-    shared = _organization_data(base, config) if config.org_role else None
-    with ThreadPoolExecutor(max_workers=max(1, min(config.max_workers, len(targets)))) as pool:
-        snapshots = list(pool.map(
-            lambda t: _collect_account(t, regions_by_account[t.account_id], config, tick, shared), targets))
+    base_clients = ClientCache(base, config)
+    member_clients: ClientCache | None = None
+    try:
+        discovery = Ledger()
+        identity, accounts = _discover(base_clients, config, discovery)
+        tick = progress(len(accounts)) if progress else None
+        with ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="sweep") as pool:
+            shared: Future[SharedData] | None = None
+            if config.org_role:
+                member_clients, bound = _member_clients(base, config)
+                # The organisation is read once, alongside the members' sweeps, and copied into each snapshot.
+                shared = pool.submit(_organization_data, base_clients, identity["Account"], discovery)
+                target_of: Callable[[str, str | None], AccountTarget] = partial(
+                    _member_target, pool=pool, base_clients=base_clients, member_clients=member_clients,
+                    bound=bound, config=config)
+            else:
+                caller = AccountTarget(identity["Account"], None, identity["Arn"], base_clients, ledger=discovery)
+
+                def target_of(account_id: str, name: str | None) -> AccountTarget:
+                    return caller  # the caller's own account, with the base session's credentials
+
+            def one(account: tuple[str, str | None]) -> Snapshot:
+                target = target_of(*account)
+                snapshot = _collect_account(target, pool, config, shared)
+                if tick:
+                    tick(1)
+                return snapshot
+
+            # Account drivers only wait on the sweep pool; a few at a time keep it busy across accounts.
+            in_flight = max(1, min(len(accounts), _ACCOUNTS_IN_FLIGHT))
+            with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="account") as drivers:
+                snapshots = list(drivers.map(one, accounts))
+            org = shared.result() if shared is not None else None
+    finally:
+        base_clients.close()
+        if member_clients is not None:
+            member_clients.close()
     snapshots.sort(key=lambda s: s.account_id)
-    if shared is not None and snapshots:
+    if org is not None and snapshots:
         # The organisation was read once; its calls are counted on one snapshot so totals stay true.
-        owner = next((s for s in snapshots if s.account_id == shared.account_id), snapshots[0])
-        owner.api_calls = sorted([*owner.api_calls, *shared.ledger.api_calls()],
+        owner = next((s for s in snapshots if s.account_id == org.account_id), snapshots[0])
+        owner.api_calls = sorted([*owner.api_calls, *org.ledger.api_calls()],
                                  key=lambda c: (c.service, c.operation, c.region or ""))
     return snapshots
+
+
+_ACCOUNTS_IN_FLIGHT = 4  # accounts whose sweeps are queued at once; enough to overlap one's tail with the next
 
 
 @dataclass
 class SharedData:
     """Organisation-level resources read once from the management session and given to every member."""
 
-    account_id: str | None
+    account_id: str
     ledger: Ledger
     resources: dict[str, list[dict[str, Any]]]
-    services: frozenset[str]
 
 
-def _organization_data(base: Any, config: AwsScanConfig) -> SharedData:
-    from assessor.collectors.aws import services  # noqa: F401 - registers the sweeps
+ORG_SERVICE = "organizations"  # read once from the management session when collecting an organisation
 
-    ledger = Ledger()
-    clients = ClientCache(base, config)
+
+def _organization_data(clients: ClientCache, account_id: str, discovery: Ledger) -> SharedData:
+    """The organisation's own resources; the calls that found the accounts are counted with them."""
+    ledger = Ledger(calls=Counter(discovery.calls))
     resources: dict[str, list[dict[str, Any]]] = {}
-    org_sweeps = [s for s in SWEEPS if s.service == "organizations"]
-    for sw in org_sweeps:
-        _run_sweep(sw, GLOBAL_REGION, clients, ledger, resources, threading.Lock())
-    identity = _call_plain(base, STS_IDENTITY, GLOBAL_REGION, Ledger(), config)
-    return SharedData(identity["Account"] if identity else None, ledger, resources,
-                      frozenset(s.service for s in org_sweeps))
+    for sw in SWEEPS:
+        if sw.service == ORG_SERVICE:
+            _run_sweep(sw, GLOBAL_REGION, clients, ledger, resources, threading.Lock(), account_id=account_id)
+    return SharedData(account_id, ledger, resources)
 
 
-def _targets(base: Any, config: AwsScanConfig) -> list[AccountTarget]:
-    ledger = Ledger()
-    identity = _call_plain(base, STS_IDENTITY, GLOBAL_REGION, ledger, config)
+def _discover(clients: ClientCache, config: AwsScanConfig, ledger: Ledger
+              ) -> tuple[dict[str, Any], list[tuple[str, str | None]]]:
+    """The caller's identity and the (account id, name) pairs to collect."""
+    identity = _call_plain(clients, STS_IDENTITY, GLOBAL_REGION, ledger)
     if identity is None:
         raise InputError("cannot identify the AWS caller (sts:GetCallerIdentity failed): "
                          + "; ".join(e.message for e in ledger.errors) + ". Check credentials and --profile.")
     caller_account: str = identity["Account"]
-    caller_arn: str = identity["Arn"]
     if not config.org_role:
         if config.accounts and set(config.accounts) != {caller_account}:
             raise InputError("--accounts lists accounts other than the caller's; pass --org-role NAME to assume "
                              "a role in each")
-        return [AccountTarget(caller_account, None, base, caller_arn)]
-    names: dict[str, str | None] = {}
+        return identity, [(caller_account, None)]
     if config.accounts:
-        account_ids = sorted(set(config.accounts))
-    else:
-        found = _org_accounts(base, ledger, config)
-        if found is None:
-            raise InputError("cannot list the organisation's accounts (organizations:ListAccounts failed: "
-                             + "; ".join(e.message for e in ledger.errors)
-                             + "); run from the management or a delegated administrator account, or pass --accounts")
-        names = found
-        account_ids = sorted(names)
-    targets = []
-    for account_id in account_ids:
-        targets.append(_assume(base, account_id, names.get(account_id), config))
-    return targets
+        return identity, [(account_id, None) for account_id in sorted(set(config.accounts))]
+    found = _org_accounts(clients, ledger)
+    if found is None:
+        raise InputError("cannot list the organisation's accounts (organizations:ListAccounts failed: "
+                         + "; ".join(e.message for e in ledger.errors)
+                         + "); run from the management or a delegated administrator account, or pass --accounts")
+    return identity, sorted(found.items())
 
 
-def _assume(base: Any, account_id: str, name: str | None, config: AwsScanConfig) -> AccountTarget:
-    boto3 = _boto3()
+def _member_target(account_id: str, name: str | None, *, pool: ThreadPoolExecutor, base_clients: ClientCache,
+                   member_clients: ClientCache, bound: BoundCredentials, config: AwsScanConfig) -> AccountTarget:
+    """Assume the org role in one member account (as a job of the sweep pool, like every other call)."""
     role_arn = f"arn:aws:iam::{account_id}:role/{config.org_role}"
     params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "ir-assessor"}
     if config.external_id:
         params["ExternalId"] = config.external_id
     ledger = Ledger()
-    creds = _call_plain(base, ASSUME_ROLE, GLOBAL_REGION, ledger, config, **params)
+    creds = pool.submit(_call_plain, base_clients, ASSUME_ROLE, GLOBAL_REGION, ledger, **params).result()
     if creds is None:
-        return AccountTarget(account_id, name, None, role_arn, errors=ledger.errors)
+        return AccountTarget(account_id, name, role_arn, None, ledger=ledger)
+    from botocore.credentials import ReadOnlyCredentials
+
     c = creds["Credentials"]
-    session = boto3.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                            aws_session_token=c["SessionToken"], botocore_session=_member_botocore_session(base))
-    return AccountTarget(account_id, name, session, f"{role_arn} (assumed)")
+    frozen = ReadOnlyCredentials(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], account_id)
+    return AccountTarget(account_id, name, f"{role_arn} (assumed)", member_clients, bind=partial(bound.bound, frozen),
+                         ledger=ledger)
 
 
-def _member_botocore_session(base: Any) -> Any:
-    """A botocore session sharing the base session's model loader.
-
-    Each boto3 Session otherwise parses every service model again: with fifty member accounts that cost
-    gigabytes and most of the run. Credentials stay per session.
-    """
-    import botocore.session
-
-    member = botocore.session.get_session()
-    member.register_component("data_loader", base._session.get_component("data_loader"))
-    return member
-
-
-def _org_accounts(base: Any, ledger: Ledger, config: AwsScanConfig) -> dict[str, str | None] | None:
+def _org_accounts(clients: ClientCache, ledger: Ledger) -> dict[str, str | None] | None:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    client = ClientCache(base, config)("organizations", GLOBAL_REGION)
+    client = clients("organizations", GLOBAL_REGION)
     accounts: dict[str, str | None] = {}
     try:
         for page in client.get_paginator("list_accounts").paginate():
@@ -206,13 +320,13 @@ def _org_accounts(base: Any, ledger: Ledger, config: AwsScanConfig) -> dict[str,
     return accounts
 
 
-def _call_plain(session: Any, op: Operation, region: str, ledger: Ledger, config: AwsScanConfig,
+def _call_plain(clients: ClientFactory, op: Operation, region: str, ledger: Ledger,
                 **params: Any) -> dict[str, Any] | None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         ledger.count(op, None)
-        result: dict[str, Any] = getattr(ClientCache(session, config)(op.service, region), op.python_name)(**params)
+        result: dict[str, Any] = getattr(clients(op.service, region), op.python_name)(**params)
         return result
     except (ClientError, BotoCoreError) as exc:
         ledger.error(_plain_error(op, exc))
@@ -229,63 +343,64 @@ def _plain_error(op: Operation, exc: Exception) -> CollectionError:
                            permission=op.iam_action)
 
 
-def _regions(target: AccountTarget, config: AwsScanConfig) -> list[str]:
-    if config.regions:
-        return sorted(set(config.regions))
-    if target.session is None:
-        return []
-    ledger = Ledger()
-    found = _call_plain(target.session, EC2_REGIONS, GLOBAL_REGION, ledger, config)
-    target.errors.extend(ledger.errors)
+def _discover_regions(target: AccountTarget, ledger: Ledger) -> list[str]:
+    """The account's enabled regions (when --regions is not given)."""
+    assert target.clients is not None
+    with target.bind():
+        found = _call_plain(target.clients, EC2_REGIONS, GLOBAL_REGION, ledger)
     if found is None:
         return [GLOBAL_REGION]
     return sorted(r["RegionName"] for r in found.get("Regions", []))
 
 
-def _collect_account(target: AccountTarget, regions: Sequence[str], config: AwsScanConfig,
-                     tick: Progress | None, shared: SharedData | None = None) -> Snapshot:
-    from assessor.collectors.aws import services  # noqa: F401 - registers the sweeps
+# Sweeps that take longest go first, so an account's tail does not wait on one late, long sweep.
+_FIRST = ("s3", "ec2", "logs", "iam")
 
-    ledger = Ledger(errors=list(target.errors))
+
+def _collect_account(target: AccountTarget, pool: ThreadPoolExecutor, config: AwsScanConfig,
+                     shared: Future[SharedData] | None = None) -> Snapshot:
+    ledger = Ledger(calls=Counter(target.ledger.calls), errors=list(target.ledger.errors))
     resources: dict[str, list[dict[str, Any]]] = {}
     lock = threading.Lock()
-    if target.session is None:  # the role could not be assumed: everything is unknown, with the reason
+    if target.clients is None:  # the role could not be assumed: everything is unknown, with the reason
         for error in ledger.errors:
             error.resource_types = sorted({t for s in SWEEPS for t in s.types})
-        return _snapshot(target, regions, ledger, resources)
-    clients = ClientCache(target.session, config)
+        return _snapshot(target, sorted(set(config.regions)), ledger, resources)
+    clients = target.clients
+    regions = sorted(set(config.regions)) or pool.submit(_discover_regions, target, ledger).result()
     jobs: list[tuple[Sweep, str]] = []
-    if shared is not None:
-        for type_name, records in shared.resources.items():
-            resources[type_name] = [dict(r) for r in records]
-        for error in shared.ledger.errors:
-            ledger.error(error.model_copy())
-    for sw in SWEEPS:
-        if shared is not None and sw.service in shared.services:
+    for sw in sorted(SWEEPS, key=lambda s: _FIRST.index(s.service) if s.service in _FIRST else len(_FIRST)):
+        if shared is not None and sw.service == ORG_SERVICE:
             continue
         if sw.scope == "global":
             jobs.append((sw, GLOBAL_REGION))
         else:
             jobs.extend((sw, region) for region in regions)
+    swept = tuple(regions)
 
     def run(job: tuple[Sweep, str]) -> None:
-        _run_sweep(job[0], job[1], clients, ledger, resources, lock, tuple(sorted(regions)))
+        with target.bind():
+            _run_sweep(job[0], job[1], clients, ledger, resources, lock, swept, account_id=target.account_id)
 
-    with ThreadPoolExecutor(max_workers=config.max_workers) as pool:
-        list(pool.map(run, jobs))
-    if tick:
-        tick(len(regions))
+    for future in [pool.submit(run, job) for job in jobs]:
+        future.result()
+    if shared is not None:
+        org = shared.result()
+        for type_name, records in org.resources.items():
+            resources[type_name] = [dict(r) for r in records]
+        for error in org.ledger.errors:
+            ledger.error(error.model_copy())
     for type_name in resources:
         resources[type_name].sort(key=lambda r: (str(r.get("region", "")), str(r.get("id", ""))))
     return _snapshot(target, regions, ledger, resources)
 
 
-def _run_sweep(sw: Sweep, region: str, clients: ClientCache, ledger: Ledger,
+def _run_sweep(sw: Sweep, region: str, clients: ClientFactory, ledger: Ledger,
                resources: dict[str, list[dict[str, Any]]], lock: threading.Lock,
-               swept: tuple[str, ...] = ()) -> None:
+               swept: tuple[str, ...] = (), *, account_id: str) -> None:
     before = len(ledger.errors)
     try:
-        produced = sw.function(Caller(sw, region, clients, ledger, swept), region)
+        produced = sw.function(Caller(sw, region, clients, ledger, swept, account_id=account_id), region)
     except SweepFailed:
         produced = {}
         # A sweep that stopped leaves every type it produces incomplete in this region.

@@ -114,17 +114,23 @@ class Caller:
     """What a sweep uses to call AWS: declared operations only, paged, counted, failures recorded."""
 
     def __init__(self, sweep_: Sweep, region: str, clients: ClientFactory, ledger: Ledger,
-                 swept_regions: tuple[str, ...] = ()) -> None:
+                 swept_regions: tuple[str, ...] = (), *, account_id: str) -> None:
         self._sweep, self._region, self._clients, self._ledger = sweep_, region, clients, ledger
         self._swept = swept_regions or (region,)
+        self._account_id = account_id
 
     @property
     def region(self) -> str:
         return self._region
 
+    @property
+    def account_id(self) -> str:
+        """The account being collected, known before any sweep runs (for ARNs the APIs do not return)."""
+        return self._account_id
+
     def elsewhere(self, region: str) -> Caller:
         """The same sweep's caller bound to another region (e.g. a trail's home region outside the sweep)."""
-        return Caller(self._sweep, region, self._clients, self._ledger, self._swept)
+        return Caller(self._sweep, region, self._clients, self._ledger, self._swept, account_id=self._account_id)
 
     @property
     def swept_regions(self) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ OPS = (
 @sweep(service="autoscaling", scope="regional", types=(GROUP,), operations=OPS)
 def groups(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
     out = []
-    for page in call.pages("DescribeAutoScalingGroups"):
+    for page in call.pages("DescribeAutoScalingGroups", PaginationConfig={"PageSize": 100}):
         for group in page.get("AutoScalingGroups", []):
             name = group["AutoScalingGroupName"]
             hooks = call("DescribeLifecycleHooks", AutoScalingGroupName=name).get("LifecycleHooks", [])

@@ -17,7 +17,7 @@ OPS = (
 @sweep(service="backup", scope="regional", types=(VAULT,), operations=OPS)
 def vaults(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
     out = []
-    for page in call.pages("ListBackupVaults"):
+    for page in call.pages("ListBackupVaults", PaginationConfig={"PageSize": 1000}):
         for listed in page.get("BackupVaultList", []):
             name = listed["BackupVaultName"]
             # DescribeBackupVault is the documented source of the lock fields; the listing fills any gap.

@@ -11,8 +11,6 @@ OPS = (
     Operation("config", "DescribeConfigurationRecorders", "config:DescribeConfigurationRecorders", (RECORDER,)),
     Operation("config", "DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorderStatus",
               (RECORDER,)),
-    # Only for building an id when the API returns no recorder ARN and no role ARN names the account.
-    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (RECORDER,)),
 )
 
 
@@ -23,7 +21,6 @@ def recorders(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
         return {RECORDER: []}
     statuses = {s.get("name"): s for s in
                 call("DescribeConfigurationRecorderStatus").get("ConfigurationRecordersStatus") or []}
-    account: str | None = None
     out = []
     for recorder in found:
         name = str(recorder.get("name"))
@@ -31,8 +28,7 @@ def recorders(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
         status = statuses.get(name) or {}
         arn = recorder.get("arn")
         if not arn:
-            account = account or _account_of(recorder.get("roleARN")) or call("GetCallerIdentity").get("Account")
-            arn = f"arn:aws:config:{region}:{account}:configuration-recorder/{name}"
+            arn = f"arn:aws:config:{region}:{call.account_id}:configuration-recorder/{name}"
         out.append({
             "id": arn, "name": name, "region": region,
             "recording": bool(status.get("recording")),
@@ -44,8 +40,3 @@ def recorders(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
         })
     return {RECORDER: out}
 
-
-def _account_of(role_arn: Any) -> str | None:
-    """The account id in a role ARN (a recorder's role lives in the recorder's own account)."""
-    parts = str(role_arn or "").split(":")
-    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None

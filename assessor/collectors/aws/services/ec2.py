@@ -18,8 +18,6 @@ MIRROR_TARGET = "aws.ec2.traffic_mirror_target"
 MIRROR_SESSION = "aws.ec2.traffic_mirror_session"
 TYPES = (VPC, FLOW_LOG, INSTANCE, SECURITY_GROUP, MIRROR_TARGET, MIRROR_SESSION)
 OPS = (
-    # The account id is needed for flow-log ARNs, which DescribeFlowLogs does not return.
-    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (FLOW_LOG,)),
     Operation("ec2", "DescribeVpcs", "ec2:DescribeVpcs", (VPC,)),
     Operation("ec2", "DescribeFlowLogs", "ec2:DescribeFlowLogs", (FLOW_LOG,)),
     Operation("ec2", "DescribeInstances", "ec2:DescribeInstances", (INSTANCE,)),
@@ -72,7 +70,7 @@ def _flow_logs(call: Caller, region: str) -> Records:
     flows = [f for page in call.pages("DescribeFlowLogs") for f in page.get("FlowLogs") or []]
     if not flows:
         return {FLOW_LOG: []}
-    account = call("GetCallerIdentity").get("Account")
+    account = call.account_id  # flow-log ARNs are built: DescribeFlowLogs does not return one
     out = []
     for flow in flows:
         resource_id = str(flow.get("ResourceId") or "")

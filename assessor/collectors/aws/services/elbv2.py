@@ -17,7 +17,7 @@ OPS = (
 @sweep(service="elbv2", scope="regional", types=(LOAD_BALANCER,), operations=OPS)
 def load_balancers(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
     out = []
-    for page in call.pages("DescribeLoadBalancers"):
+    for page in call.pages("DescribeLoadBalancers", PaginationConfig={"PageSize": 400}):
         for lb in page.get("LoadBalancers", []):
             arn = lb["LoadBalancerArn"]
             attributes = {a.get("Key"): a.get("Value")

@@ -8,8 +8,6 @@ from assessor.collectors.aws.framework import Caller, Operation, sweep
 
 DETECTOR = "aws.guardduty.detector"
 OPS = (
-    # The account id is needed for detector ARNs, which GetDetector does not return.
-    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (DETECTOR,)),
     Operation("guardduty", "ListDetectors", "guardduty:ListDetectors", (DETECTOR,)),
     Operation("guardduty", "GetDetector", "guardduty:GetDetector", (DETECTOR,)),
 )
@@ -20,7 +18,7 @@ def detectors(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
     ids = [str(d) for page in call.pages("ListDetectors") for d in page.get("DetectorIds") or []]
     if not ids:
         return {DETECTOR: []}
-    account = call("GetCallerIdentity").get("Account")
+    account = call.account_id  # detector ARNs are built: GetDetector does not return one
     out = []
     for detector_id in sorted(ids):
         detector = call("GetDetector", DetectorId=detector_id)

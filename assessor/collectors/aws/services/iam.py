@@ -24,9 +24,12 @@ _MAX_AGE_OPERATORS = ("numericlessthan", "numericlessthanequals")
 
 @sweep(service="iam", scope="global", types=(ROLE,), operations=OPS)
 def roles(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
-    descriptions = {r["Arn"]: r.get("Description") for page in call.pages("ListRoles") for r in page.get("Roles", [])}
+    # Pages of 1000 (the maximum) instead of the default 100: an account's roles in one or two calls.
+    pages = {"PageSize": 1000}
+    descriptions = {r["Arn"]: r.get("Description") for page in call.pages("ListRoles", PaginationConfig=pages)
+                    for r in page.get("Roles", [])}
     out = []
-    for page in call.pages("GetAccountAuthorizationDetails", Filter=["Role"]):
+    for page in call.pages("GetAccountAuthorizationDetails", Filter=["Role"], PaginationConfig=pages):
         for role in page.get("RoleDetailList", []):
             trust = parse_trust_policy(role.get("AssumeRolePolicyDocument"))
             out.append({

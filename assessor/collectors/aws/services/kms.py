@@ -19,22 +19,25 @@ _ROTATION_READABLE_STATES = ("Enabled", "Disabled")
 
 @sweep(service="kms", scope="regional", types=(KEY,), operations=OPS)
 def keys(call: Caller, region: str) -> dict[str, list[dict[str, Any]]]:
+    listed_keys = [k for page in call.pages("ListKeys", PaginationConfig={"PageSize": 1000})
+                   for k in page.get("Keys", [])]
+    if not listed_keys:
+        return {KEY: []}  # no key, so no alias worth listing
     aliases: dict[str, list[str]] = {}
-    for page in call.pages("ListAliases"):
+    for page in call.pages("ListAliases", PaginationConfig={"PageSize": 100}):
         for alias in page.get("Aliases", []):
             if alias.get("TargetKeyId"):
                 aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
     out = []
-    for page in call.pages("ListKeys"):
-        for listed in page.get("Keys", []):
-            meta = call("DescribeKey", KeyId=listed["KeyArn"])["KeyMetadata"]
-            out.append({
-                "id": meta["Arn"], "key_id": meta["KeyId"], "region": region,
-                "key_manager": meta.get("KeyManager"), "key_state": meta.get("KeyState"),
-                "key_spec": meta.get("KeySpec") or meta.get("CustomerMasterKeySpec"),
-                "rotation_enabled": _rotation(call, meta),
-                "aliases": sorted(aliases.get(meta["KeyId"], [])),
-            })
+    for listed in listed_keys:
+        meta = call("DescribeKey", KeyId=listed["KeyArn"])["KeyMetadata"]
+        out.append({
+            "id": meta["Arn"], "key_id": meta["KeyId"], "region": region,
+            "key_manager": meta.get("KeyManager"), "key_state": meta.get("KeyState"),
+            "key_spec": meta.get("KeySpec") or meta.get("CustomerMasterKeySpec"),
+            "rotation_enabled": _rotation(call, meta),
+            "aliases": sorted(aliases.get(meta["KeyId"], [])),
+        })
     return {KEY: out}
 
 

@@ -12,8 +12,6 @@ OPS = (
               "route53resolver:ListResolverQueryLogConfigAssociations", (ASSOCIATION,)),
     Operation("route53resolver", "ListResolverQueryLogConfigs", "route53resolver:ListResolverQueryLogConfigs",
               (ASSOCIATION,)),
-    # Associations carry no ARN; the record id is built in ARN shape and needs the account id.
-    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (ASSOCIATION,)),
 )
 
 
@@ -26,7 +24,7 @@ def query_log_associations(call: Caller, region: str) -> dict[str, list[dict[str
     # Configurations shared through RAM are listed too, so a shared destination is still named.
     configs = {c["Id"]: c for page in call.pages("ListResolverQueryLogConfigs")
                for c in page.get("ResolverQueryLogConfigs", [])}
-    account = call("GetCallerIdentity")["Account"]
+    account = call.account_id  # associations carry no ARN: the id is built in ARN shape
     out = []
     for association in associations:
         config = configs.get(association.get("ResolverQueryLogConfigId"), {})

@@ -9,8 +9,6 @@ from assessor.collectors.aws.framework import Caller, Operation, sweep
 VPN = "aws.ec2.vpn_connection"
 OPS = (
     Operation("ec2", "DescribeVpnConnections", "ec2:DescribeVpnConnections", (VPN,)),
-    # VPN connections carry no owner id; the ARN needs the account, asked only when a connection exists.
-    Operation("sts", "GetCallerIdentity", "sts:GetCallerIdentity", (VPN,)),
 )
 
 
@@ -19,7 +17,7 @@ def vpn_connections(call: Caller, region: str) -> dict[str, list[dict[str, Any]]
     # DescribeVpnConnections does not page: one call returns every connection in the region.
     listed = call("DescribeVpnConnections").get("VpnConnections", [])
     out: list[dict[str, Any]] = []
-    account = call("GetCallerIdentity")["Account"] if listed else ""
+    account = call.account_id  # VPN connections carry no owner id
     for conn in listed:
         if conn.get("State") == "deleted":
             continue
