@@ -69,7 +69,8 @@ def _aws_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--accounts", metavar="FILE|ID,...",
                    help="account ids, comma-separated or a file with one per line; default: the caller's account, "
                         "or every active account of the organisation with --org-role")
-    p.add_argument("--max-workers", type=int, default=16, metavar="N", help="concurrent API sweeps (default 16)")
+    p.add_argument("--max-workers", type=int, default=16, metavar="N",
+                   help="concurrent API calls across all accounts (default 16)")
     p.add_argument("--read-timeout", type=float, default=20.0, metavar="SECONDS",
                    help="seconds to wait for an API response before recording a timeout (default 20)")
     p.add_argument("--max-attempts", type=int, default=8, metavar="N",

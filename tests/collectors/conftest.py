@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -48,3 +49,16 @@ def client(service: str, region: str = "eu-west-1", **kwargs: Any) -> Any:
     import boto3
 
     return boto3.client(service, region_name=region, **kwargs)
+
+
+@contextmanager
+def botocore_hook(hook: Callable[..., None]) -> Iterator[None]:
+    """A `before-call` hook in botocore's built-in handlers, so every session (and client) made meanwhile has it."""
+    from botocore import handlers
+
+    spec = ("before-call", hook)
+    handlers.BUILTIN_HANDLERS.append(spec)
+    try:
+        yield
+    finally:
+        handlers.BUILTIN_HANDLERS.remove(spec)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from assessor.collectors.aws.collector import AwsScanConfig, BoundCredentials, UnboundCredentialsError, collect
-from tests.collectors.conftest import client
+from tests.collectors.conftest import botocore_hook, client
 
 ROLE = "OrganizationAccountAccessRole"
 REGIONS = ("eu-west-1", "us-east-1")
@@ -62,16 +62,10 @@ class ClientRecorder:
 
 @pytest.fixture
 def recorder(moto: str) -> Iterator[ClientRecorder]:
-    """A `before-call` hook in botocore's built-in handlers, so every session the collector makes carries it."""
-    from botocore import handlers
-
+    """Records every client the collector's sessions make and use."""
     hook = ClientRecorder()
-    spec = ("before-call", hook)
-    handlers.BUILTIN_HANDLERS.append(spec)
-    try:
+    with botocore_hook(hook):
         yield hook
-    finally:
-        handlers.BUILTIN_HANDLERS.remove(spec)
 
 
 def test_each_member_snapshot_holds_its_own_accounts_data_only(moto: str) -> None:

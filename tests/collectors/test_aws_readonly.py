@@ -20,7 +20,7 @@ import pytest
 
 from assessor.collectors.aws.collector import ASSUME_ROLE, ORCHESTRATOR_OPERATIONS, AwsScanConfig, collect
 from assessor.collectors.aws.framework import declared_operations
-from tests.collectors.conftest import client
+from tests.collectors.conftest import botocore_hook, client
 
 REPO = Path(__file__).resolve().parents[2]
 ROLE = "OrganizationAccountAccessRole"
@@ -96,17 +96,11 @@ class CallRecorder:
 
 @pytest.fixture
 def recorder(moto: str) -> Iterator[CallRecorder]:
-    """A `before-call` hook in botocore's built-in handlers, so each new session (and client) carries it."""
-    from botocore import handlers
-
+    """Records every API call the collector's sessions send."""
     seed(moto)
     hook = CallRecorder()
-    spec = ("before-call", hook)
-    handlers.BUILTIN_HANDLERS.append(spec)
-    try:
+    with botocore_hook(hook):
         yield hook
-    finally:
-        handlers.BUILTIN_HANDLERS.remove(spec)
 
 
 # ---------------------------------------------------------------------- what was called
