@@ -1,0 +1,162 @@
+"""A local HTTPS ARM server on 127.0.0.1 for the Azure collector tests, with a private CA made per test session.
+
+azure-core refuses bearer tokens over plain http, so the server speaks TLS with a certificate signed by a CA
+created here; the clients get the CA file as `connection_verify`, so production code needs no test switch.
+It answers Azure Resource Graph queries (`POST /providers/Microsoft.ResourceGraph/resources`) with the rows it
+holds, paged with `$skipToken` (the page size is `options.$top`), and plain ARM GETs from a path -> JSON map.
+Faults: a subscription that answers 403, and a number of 429s (with Retry-After) before the first good answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+import ssl
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+RESOURCE_GRAPH = "/providers/Microsoft.ResourceGraph/resources"
+
+
+def make_ca_and_server_cert(folder: Path) -> tuple[Path, Path, Path]:
+    """(CA certificate, server certificate, server key) files for 127.0.0.1, valid for one day."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ir-assessor test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                        x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = folder / "ca.pem", folder / "server.pem", folder / "server-key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+@dataclass
+class ArmServer:
+    """`start(folder)`; `url` is the base_url for the clients, `ca` the file for `connection_verify`."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)  # Resource Graph rows (each with subscriptionId)
+    documents: dict[str, Any] = field(default_factory=dict)  # ARM path (no query) -> JSON answer
+    denied_subscriptions: set[str] = field(default_factory=set)
+    throttle_first: int = 0  # answer this many requests with 429 before serving
+    requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)  # (method, path, body)
+    ca: Path | None = None
+    _server: ThreadingHTTPServer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the server first"
+        return f"https://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self, folder: Path) -> ArmServer:
+        self.ca, cert, key = make_ca_and_server_cert(folder)
+        arm = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                arm._handle(self)
+
+            do_POST = do_GET
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        path = urllib.parse.urlsplit(handler.path).path
+        with self._lock:
+            self.requests.append((handler.command, path, body))
+            throttled = self.throttle_first > 0
+            if throttled:
+                self.throttle_first -= 1
+        if not (handler.headers.get("Authorization") or "").startswith("Bearer "):
+            return _send(handler, 401, _error("AuthenticationFailed", "no bearer token"))
+        if throttled:
+            return _send(handler, 429, _error("TooManyRequests", "Rate limit exceeded, retry later"),
+                         {"Retry-After": "1"})
+        if handler.command == "POST" and path == RESOURCE_GRAPH:
+            return self._query(handler, body or {})
+        denied = next((s for s in self.denied_subscriptions if path.startswith(f"/subscriptions/{s}")), None)
+        if denied:
+            return _send(handler, 403, _error("AuthorizationFailed", f"The client does not have authorization to "
+                                              f"perform action over scope '/subscriptions/{denied}'"))
+        if path in self.documents:
+            return _send(handler, 200, json.dumps(self.documents[path]).encode())
+        _send(handler, 404, _error("ResourceNotFound", f"no document at {path}"))
+
+    def _query(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+        subscriptions = body.get("subscriptions") or []
+        denied = sorted(set(subscriptions) & self.denied_subscriptions)
+        if denied:
+            return _send(handler, 403, _error("AuthorizationFailed", f"no read access to subscription {denied[0]}"))
+        options = body.get("options") or {}
+        top = int(options.get("$top") or 1000)
+        start = int(options.get("$skipToken") or 0)
+        rows = [r for r in self.rows if not subscriptions or r.get("subscriptionId") in subscriptions]
+        page = rows[start:start + top]
+        answer: dict[str, Any] = {"totalRecords": len(rows), "count": len(page), "resultTruncated": "false",
+                                  "data": page, "facets": []}
+        if start + top < len(rows):
+            answer["$skipToken"] = str(start + top)
+        _send(handler, 200, json.dumps(answer).encode())
+
+
+def _error(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}).encode()
+
+
+def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    handler.wfile.write(body)
