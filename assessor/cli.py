@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assessor import __version__
 from assessor.cli_aws import PROVIDER_COMMANDS, add_provider_commands, run_provider_command
+from assessor.cli_gcp import IMPORT_COMMAND, add_import_commands, run_import_command
 from assessor.errors import AssessorError, InputError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BELOW_THRESHOLD = 0, 1, 2, 3
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         cl = csub.add_parser("list", help=f"list {what}")
         cl.add_argument("--json", action="store_true", help="machine-readable output")
     add_provider_commands(sub, _Parser)
+    add_import_commands(sub, _Parser)
     return parser
 
 
@@ -93,6 +95,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return assess_and_report(args.snapshots, args)
     if args.command in PROVIDER_COMMANDS:
         return run_provider_command(args)
+    if args.command == IMPORT_COMMAND:
+        return run_import_command(args)
     if args.command == "questionnaire":
         return _questionnaire(args)
     if args.command == "schema":
