@@ -16,9 +16,11 @@ import ssl
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.collectors.local_http import LocalServer
 
 RESOURCE_GRAPH = "/providers/Microsoft.ResourceGraph/resources"
 
@@ -70,41 +72,24 @@ class ArmServer:
     throttle_first: int = 0  # answer this many requests with 429 before serving
     requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)  # (method, path, body)
     ca: Path | None = None
-    _server: ThreadingHTTPServer | None = None
+    _server: LocalServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         assert self._server is not None, "start() the server first"
-        return f"https://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.url
 
     def start(self, folder: Path) -> ArmServer:
         self.ca, cert, key = make_ca_and_server_cert(folder)
-        arm = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                arm._handle(self)
-
-            do_POST = do_GET
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = LocalServer(self._handle, keep_alive=True, tls=context)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)

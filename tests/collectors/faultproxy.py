@@ -18,8 +18,10 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Literal
+
+from tests.collectors.local_http import LocalServer
 
 Fault = Literal["throttle", "throttle429", "denied", "error500", "slow", "respond"]
 
@@ -67,35 +69,21 @@ class FaultProxy:
     upstream: str
     rules: list[Rule] = field(default_factory=list)
     seen: list[tuple[str | None, str | None, str | None, str | None]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
+    _server: LocalServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         assert self._server is not None, "start() the proxy first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.url
 
     def start(self) -> FaultProxy:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                proxy._handle(self)
-
-            do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_GET
-
-            def log_message(self, format: str, *args: object) -> None:  # quiet test output
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True  # a slow answer still sleeping must not block shutdown
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = LocalServer(self._handle)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def fired(self, fault: Fault | None = None) -> int:
         return sum(1 for s in self.seen if s[3] is not None and (fault is None or s[3] == fault))

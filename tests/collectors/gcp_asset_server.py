@@ -14,8 +14,10 @@ import threading
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.collectors.local_http import LocalServer
 
 # ContentType enum of the Cloud Asset API: the REST client may send the name or the number.
 _CONTENT_TYPES = {"RESOURCE": 1, "IAM_POLICY": 2, "ORG_POLICY": 4, "ACCESS_POLICY": 5, "OS_INVENTORY": 6,
@@ -30,42 +32,21 @@ class AssetServer:
     denied_parents: set[str] = field(default_factory=set)
     unavailable_first: int = 0  # answer this many requests with 503 before serving
     requests: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
+    _server: LocalServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         assert self._server is not None, "start() the server first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.url
 
     def start(self) -> AssetServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                # Without TCP_NODELAY each small answer waits ~40 ms for the client's delayed ACK.
-                import socket
-
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_GET(self) -> None:
-                server._handle(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = LocalServer(self._handle, keep_alive=True, nodelay=True)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         split = urllib.parse.urlsplit(handler.path)

@@ -39,18 +39,8 @@ OPTIONAL_TYPES = {
 }
 
 
-def _int(value: Any) -> int | None:
-    """CAI turns whole numbers into floats (30.0); write them back as integers."""
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
-
-
 def _num(value: Any) -> float | int | None:
+    """A number from CAI data, which turns whole numbers into floats (30.0): whole ones come back as integers."""
     if value is None:
         return None
     try:
@@ -58,6 +48,12 @@ def _num(value: Any) -> float | int | None:
     except (TypeError, ValueError):
         return None
     return int(number) if number.is_integer() else number
+
+
+def _int(value: Any) -> int | None:
+    """An integer field: a whole number, else None."""
+    number = _num(value)
+    return number if isinstance(number, int) else None
 
 
 def _lower(value: Any) -> str | None:
