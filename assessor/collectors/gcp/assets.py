@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -290,6 +291,25 @@ def _contact(asset: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             "validation_state": data.get("validationState")}
 
 
+def contact_record(holder: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An Essential Contacts `contacts.list` item (`name`: organizations/1/contacts/2) held by `holder`."""
+    return _contact({"name": f"//essentialcontacts.googleapis.com/{item.get('name')}", "ancestors": [holder]},
+                    item)
+
+
+def notification_record(holder: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An SCC `notificationConfigs.list` item held by `holder`."""
+    return {"id": f"//securitycenter.googleapis.com/{item.get('name')}", **_scope_fields(holder),
+            "pubsub_topic": item.get("pubsubTopic"),
+            "filter": str((item.get("streamingConfig") or {}).get("filter") or "")}
+
+
+def scc_settings_record(holder: str, tier: str | None, services: dict[str, str]) -> dict[str, Any]:
+    """SCC state at one node: the subscription tier (organisations only) and effective service states."""
+    return {"id": f"//securitycenter.googleapis.com/{holder}/settings", **_scope_fields(holder),
+            "tier": tier, "services": dict(sorted(services.items()))}
+
+
 def _org_policy_v2(asset: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     spec = data.get("spec") or {}
     rules = spec.get("rules") or []
@@ -359,10 +379,28 @@ _SIMPLE = {
     "essentialcontacts.googleapis.com/Contact": ("gcp.essentialcontacts.contact", _contact),
     "orgpolicy.googleapis.com/Policy": ("gcp.orgpolicy.policy", _org_policy_v2),
 }
+_AUTOSCALERS = ("compute.googleapis.com/Autoscaler", "compute.googleapis.com/RegionAutoscaler")
+# Cloud Asset types the live collector lists with content RESOURCE: everything mapped above.
+RESOURCE_ASSET_TYPES = tuple(sorted(
+    {PROJECT, FOLDER, ORGANIZATION, "logging.googleapis.com/LogBucket", "cloudkms.googleapis.com/CryptoKey",
+     *_AUTOSCALERS, *_SIMPLE} - {"essentialcontacts.googleapis.com/Contact", "orgpolicy.googleapis.com/Policy"}))
 # Types every RESOURCE export yields (an empty list then means "none exist").
 RESOURCE_TYPES = sorted({"gcp.project", "gcp.logging.bucket", "gcp.kms.crypto_key"}
                         | {t for t, _ in _SIMPLE.values()} - set(OPTIONAL_TYPES))
-_AUTOSCALERS = ("compute.googleapis.com/Autoscaler", "compute.googleapis.com/RegionAutoscaler")
+
+
+@dataclass
+class LiveResults:
+    """What a live collection adds to the Cloud Asset records.
+
+    `records` are read from APIs Cloud Asset does not cover (SCC, Essential Contacts), each with the hierarchy
+    node holding it; `read_types` are the optional types the collector asked for, so finding none means none
+    exist; `failures` are the calls that failed, each with the node it concerns (None: every project).
+    """
+
+    records: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (holder, type, record)
+    read_types: set[str] = field(default_factory=set)
+    failures: list[tuple[str | None, CollectionError]] = field(default_factory=list)
 
 
 class _Record:
@@ -375,8 +413,11 @@ class _Record:
 
 
 def build_snapshots(assets: Iterable[dict[str, Any]], *, collected_at: datetime, tool_version: str,
-                    source: str = "asset export") -> list[Snapshot]:
-    """One snapshot per project found in `assets` (validated dicts with `name` and `assetType`)."""
+                    source: str = "asset export", live: LiveResults | None = None) -> list[Snapshot]:
+    """One snapshot per project found in `assets` (validated dicts with `name` and `assetType`).
+
+    `live` is given by the live collector: its extra records, the optional types it read and its failures.
+    """
     records: list[_Record] = []
     has_resource = has_iam = False
     seen_resource: set[str] = set()  # holders whose own RESOURCE line is in the export
@@ -432,13 +473,16 @@ def build_snapshots(assets: Iterable[dict[str, Any]], *, collected_at: datetime,
             item.record["autoscaler_mode"] = mode
             item.record["autoscaled"] = mode is not None and mode != "OFF"
     present = {r.type_name for r in records}
+    if live is not None:
+        records.extend(_Record(holder, [holder], type_name, record) for holder, type_name, record in live.records)
+        present |= live.read_types
     projects = [r for r in records if r.type_name == "gcp.project"]
     snapshots = []
     for node in sorted(projects, key=lambda p: str(p.record.get("project_id") or p.record["id"])):
         snapshots.append(_project_snapshot(node, records, has_resource=has_resource, has_iam=has_iam,
                                            seen_resource=seen_resource, seen_iam=seen_iam, present=present,
                                            collected_at=collected_at, tool_version=tool_version,
-                                           source=source))
+                                           source=source, live=live))
     return snapshots
 
 
@@ -468,10 +512,12 @@ def _path(reference: str) -> str:
 
 def _project_snapshot(project: _Record, records: list[_Record], *, has_resource: bool, has_iam: bool,
                       seen_resource: set[str], seen_iam: set[str], present: set[str],
-                      collected_at: datetime, tool_version: str, source: str) -> Snapshot:
+                      collected_at: datetime, tool_version: str, source: str,
+                      live: LiveResults | None) -> Snapshot:
     data = project.record
     own = {f"projects/{data[k]}" for k in ("number", "project_id") if data.get(k)}
     above = [a for a in project.ancestors if a not in own]
+    operation = "ListAssets" if live else "ExportAssets"
     resources: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in records:
         mine = item.holder in own
@@ -485,33 +531,42 @@ def _project_snapshot(project: _Record, records: list[_Record], *, has_resource:
             record["project_id"] = data.get("project_id")
         resources[item.type_name].append(record)
     errors: list[CollectionError] = []
-    if has_resource:
+    failed_at: set[str] = set()  # hierarchy nodes whose reads failed: their failures already say why
+    for holder, failure in live.failures if live else ():
+        if holder is None or holder in own or holder in above:
+            errors.append(failure)
+            failed_at.add(holder or "*")
+    # A live listing that failed is in `errors` already, and an error outweighs the empty list set here.
+    if has_resource or live:
         for type_name in RESOURCE_TYPES:
             resources.setdefault(type_name, [])
     else:
         errors.append(_error("RESOURCE", "the export holds no RESOURCE content (gcloud asset export "
-                             "--content-type=resource)", [t for t in RESOURCE_TYPES if t != "gcp.project"]))
-    if has_iam:
+                             "--content-type=resource)", [t for t in RESOURCE_TYPES if t != "gcp.project"],
+                             operation))
+    if has_iam or live:
         resources.setdefault("gcp.iam.audit_config", [])
     else:
         errors.append(_error("IAM_POLICY", "the export holds no IAM_POLICY content (gcloud asset export "
                              "--content-type=iam-policy), so Data Access audit settings were not read",
-                             ["gcp.iam.audit_config"]))
+                             ["gcp.iam.audit_config"], operation))
     for type_name, why in OPTIONAL_TYPES.items():
         if type_name in present:
             resources.setdefault(type_name, [])
         else:
-            errors.append(_error("NotCollected", why, [type_name]))
-    # Inherited settings are only complete when every ancestor's own lines are in the export.
-    missing_resource = [a for a in above if a not in seen_resource]
+            errors.append(_error("NotCollected", why, [type_name], operation))
+    # Inherited settings are only complete when every ancestor's own lines were read.
+    where = "returned by Cloud Asset" if live else "in the export"
+    missing_resource = [a for a in above if a not in seen_resource and a not in failed_at]
     if has_resource and missing_resource:
-        errors.append(_error("AncestorNotInExport", "the export does not hold " + ", ".join(missing_resource) +
-                             ", so its aggregated sinks are unknown", list(INHERITED_RESOURCE_TYPES)))
-    missing_iam = [a for a in above if a not in seen_iam]
+        errors.append(_error("AncestorNotRead" if live else "AncestorNotInExport",
+                             ", ".join(missing_resource) + f" is not {where}, so its aggregated sinks are unknown",
+                             list(INHERITED_RESOURCE_TYPES), operation))
+    missing_iam = [a for a in above if a not in seen_iam and a not in failed_at]
     if has_iam and missing_iam:
-        errors.append(_error("AncestorNotInExport", "the export holds no IAM policy for " +
-                             ", ".join(missing_iam) + ", so inherited audit configs are unknown",
-                             ["gcp.iam.audit_config"]))
+        errors.append(_error("AncestorNotRead" if live else "AncestorNotInExport",
+                             "no IAM policy " + f"{where} for " + ", ".join(missing_iam) +
+                             ", so inherited audit configs are unknown", ["gcp.iam.audit_config"], operation))
     regions = sorted({str(r["region"]) for items in resources.values() for r in items if r.get("region")})
     organization = next((a.split("/", 1)[1] for a in above if a.startswith("organizations/")), None)
     for items in resources.values():
@@ -522,6 +577,6 @@ def _project_snapshot(project: _Record, records: list[_Record], *, has_resource:
                     errors=errors, resources=dict(sorted(resources.items())))
 
 
-def _error(code: str, message: str, types: list[str]) -> CollectionError:
-    return CollectionError(service="cloudasset", operation="ExportAssets", code=code, message=message,
+def _error(code: str, message: str, types: list[str], operation: str) -> CollectionError:
+    return CollectionError(service="cloudasset", operation=operation, code=code, message=message,
                            resource_types=sorted(types))
