@@ -65,13 +65,24 @@ def findings_of(assessment: dict[str, Any]) -> dict[tuple[str, str, str], str]:
 # --------------------------------------------------------------------------- scan: the whole path
 
 
-@pytest.fixture
-def scanned(org: GcpOrg, answers: Path, tmp_path: Path) -> tuple[Any, Path]:
-    out = tmp_path / "scan"
+@pytest.fixture(scope="module")
+def scanned_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path, GcpOrg]]:
+    """One organisation scan with every report, shared by the tests that read its outputs."""
+    folder = tmp_path_factory.mktemp("gcp-scan")
+    org = start_org(folder)
+    answers = folder / "answers.yaml"
+    answers.write_text(yaml.safe_dump(ANSWERS))
+    out = folder / "scan"
     result = org.cli("scan", "gcp", "--organization", "111", "--answers", answers, "--out", out,
                      "--format", "html,json,pdf", "--generated-at", WHEN)
+    org.server.stop()
     assert result.returncode == 0, result.stderr
-    return result, out
+    yield result, out, org
+
+
+@pytest.fixture
+def scanned(scanned_org: tuple[Any, Path, GcpOrg]) -> tuple[Any, Path]:
+    return scanned_org[0], scanned_org[1]
 
 
 def test_scan_writes_one_snapshot_per_project_and_the_reports(scanned: tuple[Any, Path]) -> None:
@@ -102,9 +113,9 @@ def test_scan_findings_follow_what_each_project_holds(scanned: tuple[Any, Path])
         assert status("gcp.scc.security_health_analytics", project) == {"pass"}
 
 
-def test_scan_snapshots_record_identity_calls_and_no_secret(org: GcpOrg, scanned: tuple[Any, Path]) -> None:
+def test_scan_snapshots_record_identity_calls_and_no_secret(scanned_org: tuple[Any, Path, GcpOrg]) -> None:
     """Snapshots name the service account (never the key), and count exactly the requests the server answered."""
-    _, out = scanned
+    _, out, org = scanned_org
     snaps = snapshots(out / "snapshots")
     key = json.loads(org.key_file.read_text())
     for snap in snaps.values():
@@ -141,6 +152,16 @@ def test_hostile_names_are_inert_in_the_html_report(scanned: tuple[Any, Path]) -
     assert "script" not in parser.tags and "b" not in parser.tags
     text = "".join(parser.text)
     assert "Ready <b>prod</b>" in text and "{{ 7*7 }}" in text
+
+
+def test_hostile_names_are_plain_text_in_the_pdf(scanned: tuple[Any, Path]) -> None:
+    """The PDF shows the hostile display names as literal text (not rendered markup, not an evaluated template)."""
+    from pypdf import PdfReader
+
+    _, out = scanned
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(out / "report.pdf").pages)
+    flat = " ".join(text.split())
+    assert "Ready <b>prod</b>" in flat and "{{ 7*7 }}" in flat
 
 
 # --------------------------------------------------------------------------- live path = offline import
