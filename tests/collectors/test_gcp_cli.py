@@ -358,3 +358,48 @@ def test_every_request_is_a_declared_read_granted_by_the_role(org: GcpOrg, tmp_p
     assert all(".list" in p or p.endswith((".get", "listResource", "listIamPolicy", "listOrgPolicy"))
                for p in role["includedPermissions"])
     assert role["stage"] == "GA" and role["title"]
+
+
+LONELY = "projects/3003"
+
+
+def lonely_project() -> list[dict[str, Any]]:
+    """A project outside any organisation, with nothing prepared: the bare-project scenario."""
+    crm = "//cloudresourcemanager.googleapis.com/"
+    return [
+        {"name": f"{crm}{LONELY}", "assetType": "cloudresourcemanager.googleapis.com/Project", "ancestors": [LONELY],
+         "resource": {"version": "v1", "data": {"projectId": "lonely-prj", "projectNumber": "3003",
+                                                "lifecycleState": "ACTIVE", "labels": {"x": HOSTILE}}}},
+        {"name": f"{crm}{LONELY}", "assetType": "cloudresourcemanager.googleapis.com/Project", "ancestors": [LONELY],
+         "iamPolicy": {"bindings": [{"role": "roles/owner", "members": ["user:dev@example.com"]}]}},
+        {"name": "//logging.googleapis.com/projects/lonely-prj/locations/global/buckets/_Default",
+         "assetType": "logging.googleapis.com/LogBucket", "ancestors": [LONELY],
+         "resource": {"version": "v2", "location": "global", "data": {"retentionDays": 30.0}}},
+        {"name": "//compute.googleapis.com/projects/lonely-prj/regions/us-east1/subnetworks/default",
+         "assetType": "compute.googleapis.com/Subnetwork", "ancestors": [LONELY],
+         "resource": {"version": "v1", "location": "us-east1",
+                      "data": {"name": "default", "region": "us-east1", "ipCidrRange": "10.142.0.0/20"}}},
+    ]
+
+
+def test_bare_project_without_organisation_fails_plainly(tmp_path: Path, answers: Path) -> None:
+    """A lone project with nothing set up: no ancestor to read, SCC not activated; its gaps are failures with
+    reasons, not unknowns, and nothing was left unread."""
+    org = start_org(tmp_path, assets=lonely_project(), scc_tiers={}, scc_services={}, scc_notifications={},
+                    contacts={})
+    try:
+        out = tmp_path / "scan"
+        result = org.cli("scan", "gcp", "--project", "lonely-prj", "--answers", answers, "--out", out,
+                         "--format", "json", "--generated-at", WHEN)
+    finally:
+        org.server.stop()
+    assert result.returncode == 0, result.stderr
+    snap = snapshots(out / "snapshots")["gcp-lonely-prj"]
+    assert snap["errors"] == [] and snap["organization_id"] is None
+    found = findings_of(json.loads((out / "assessment.json").read_text()))
+    by_check = {c: s for (c, _, _), s in found.items()}
+    for check in ("gcp.logging.org_aggregated_sink", "gcp.iam.data_access_audit_logs", "gcp.compute.subnet_flow_logs",
+                  "gcp.scc.threat_detection", "gcp.essentialcontacts.security_contact"):
+        assert by_check[check] == "fail", check
+    assert not [c for c, s in by_check.items() if c.startswith("gcp.") and s == "unknown"]
+    assert not any("/v1/organizations/" in p or "/v1beta2/" in p for p, _ in org.server.requests)
