@@ -208,6 +208,17 @@ def test_project_scope_equals_organisation_scope(org: GcpOrg, tmp_path: Path) ->
     assert sorted(str(c) for c in at_org) == ["['1']", "['2']", "['4']"]
 
 
+def test_folder_scope_equals_organisation_scope(org: GcpOrg, tmp_path: Path) -> None:
+    """A folder scan lists under the folder and reads the organisation above it: same snapshots as the org scan."""
+    assert org.cli("collect", "gcp", "--organization", "111", "--out", tmp_path / "o", "--quiet").returncode == 0
+    org.server.requests.clear()
+    assert org.cli("collect", "gcp", "--folder", "222", "--out", tmp_path / "f", "--quiet").returncode == 0
+    by_org, by_folder = snapshots(tmp_path / "o"), snapshots(tmp_path / "f")
+    assert {k: v["resources"] for k, v in by_org.items()} == {k: v["resources"] for k, v in by_folder.items()}
+    assert {p for p, _ in org.server.requests if p.endswith("/assets")} == {"/v1/folders/222/assets",
+                                                                            f"/v1/{ORG}/assets"}
+
+
 # --------------------------------------------------------------------------- faults: unknown, never pass
 
 
