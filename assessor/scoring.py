@@ -10,6 +10,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -377,6 +378,27 @@ def capability_gaps(controls: Sequence[ControlResult], profile: Profile,
 # --------------------------------------------------------------------------- remediation
 
 
+_PROVIDER_ADVICE = re.compile(r"\b(AWS|Azure|GCP):\s")
+_PROVIDER_NAMES = {"AWS": "aws", "Azure": "azure", "GCP": "gcp"}
+
+
+def remediation_for(text: str, providers: Iterable[str]) -> str:
+    """The catalogue's advice cut to the clouds that failed: a GCP-only plan should not open with AWS steps.
+
+    The catalogue writes per-cloud advice as "AWS: ... Azure: ... GCP: ..."; text before the first marker is
+    kept. With no provider to go by (questionnaire findings only), or no marker, the text is unchanged.
+    """
+    parts = _PROVIDER_ADVICE.split(text)
+    providers = set(providers)
+    if not providers or len(parts) < 3:
+        return text
+    kept = [parts[0].strip()] if parts[0].strip() else []
+    for name, advice in zip(parts[1::2], parts[2::2], strict=True):
+        if _PROVIDER_NAMES[name] in providers:
+            kept.append(f"{name}: {advice.strip()}")
+    return " ".join(kept) if len(kept) > (1 if parts[0].strip() else 0) else text
+
+
 def remediation_plan(controls: Sequence[ControlResult], catalogue: Catalogue) -> list[RemediationItem]:
     """Controls to fix, highest risk per unit of effort first; lost visibility and missing answers included."""
     weights, efforts = catalogue.scoring.severity_weights, catalogue.scoring.effort_factors
@@ -384,7 +406,9 @@ def remediation_plan(controls: Sequence[ControlResult], catalogue: Catalogue) ->
     for c in controls:
         if c.status in (Status.FAIL, Status.PARTIAL):
             risk = weights[c.severity] * (1.0 - (c.score or 0.0))
-            action = c.remediation
+            failing = {f.provider for f in c.findings
+                       if f.provider and f.status in (Status.FAIL, Status.PARTIAL)}
+            action = remediation_for(c.remediation, failing)
         elif c.status in (Status.UNKNOWN, Status.ERROR):
             risk = weights[c.severity] * 0.5
             reasons = sorted({f.reason for f in c.findings if f.reason})

@@ -24,7 +24,14 @@ from assessor.models import (
     Status,
     Workload,
 )
-from assessor.scoring import ScoringInput, account_postures, aggregate_status, assess, maturity_label
+from assessor.scoring import (
+    ScoringInput,
+    account_postures,
+    aggregate_status,
+    assess,
+    maturity_label,
+    remediation_for,
+)
 from tests.factories import profile
 
 S = Status
@@ -222,6 +229,25 @@ def test_remediation_orders_by_risk_per_effort() -> None:
                        finding("LC-04", S.PASS)])
     assert [r.control_id for r in result.remediation] == ["LC-01", "LC-02", "LC-03"]
     assert [r.rank for r in result.remediation] == [1, 2, 3]
+
+
+ADVICE = "Route logs centrally. AWS: create a trail. Azure: add a diagnostic setting. GCP: create a sink."
+
+
+@pytest.mark.parametrize(("providers", "expected"), [
+    ({"gcp"}, "Route logs centrally. GCP: create a sink."),
+    ({"aws", "azure"}, "Route logs centrally. AWS: create a trail. Azure: add a diagnostic setting."),
+    (set(), ADVICE),  # questionnaire findings only: nothing to cut by
+])
+def test_plan_advice_is_cut_to_the_failing_clouds(providers: set[str], expected: str) -> None:
+    """Per-cloud advice keeps the preamble and the clouds that failed, in catalogue order."""
+    assert remediation_for(ADVICE, providers) == expected
+
+
+def test_advice_without_markers_or_without_the_cloud_is_kept_whole() -> None:
+    """Plain advice, or advice naming none of the failing clouds, is never cut to nothing."""
+    assert remediation_for("Write an IR plan.", {"gcp"}) == "Write an IR plan."
+    assert remediation_for("AWS: create a trail. Azure: add one.", {"gcp"}) == "AWS: create a trail. Azure: add one."
 
 
 def test_unknown_control_appears_in_plan_as_restore_visibility() -> None:
