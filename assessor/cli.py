@@ -13,8 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assessor import __version__
-from assessor.cli_gcp import IMPORT_COMMAND, add_import_commands, run_import_command
-from assessor.cli_live import PROVIDER_COMMANDS, add_provider_commands, run_provider_command
+from assessor.cli_live import (
+    IMPORT_COMMAND,
+    PROVIDER_COMMANDS,
+    add_import_commands,
+    add_provider_commands,
+    run_import_command,
+    run_provider_command,
+)
 from assessor.errors import AssessorError, InputError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BELOW_THRESHOLD = 0, 1, 2, 3

@@ -24,6 +24,7 @@ _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")  # an IAM role name, without path
 _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 
 
+PROVIDER = "aws"
 UNITS = "AWS account(s)"
 UNIT_ID = "account"
 PERMISSIONS_HELP = "print the IAM policy (JSON) for the collecting principal"

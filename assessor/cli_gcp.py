@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,41 +17,26 @@ if TYPE_CHECKING:
     from assessor.cli_live import OnJobs
     from assessor.models import Snapshot
 
-IMPORT_COMMAND = "import"
+IMPORT_SOURCE = "gcp-asset-export"
+IMPORT_HELP = "read `gcloud asset export` newline-delimited JSON (RESOURCE, IAM_POLICY, ORG_POLICY)"
 
 
-def add_import_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Add `import gcp-asset-export` to the top-level sub-parsers."""
-    imp = sub.add_parser(IMPORT_COMMAND, help="turn offline exports into snapshots (no credentials needed)")
-    gcp = imp.add_subparsers(dest="source", required=True, parser_class=parser_class).add_parser(
-        "gcp-asset-export", help="read `gcloud asset export` newline-delimited JSON (RESOURCE, IAM_POLICY)")
-    gcp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="export files (one asset per line)")
-    gcp.add_argument("--out", type=Path, required=True, metavar="DIR",
-                     help="folder for the snapshots (gcp-<project>.json)")
-    gcp.add_argument("--quiet", action="store_true", help="no summary")
+def add_import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="export files (one asset per line)")
 
 
-def run_import_command(args: argparse.Namespace) -> int:
+def import_snapshots(args: argparse.Namespace) -> list[Snapshot]:
+    """Snapshots from the export files; every line of every file is read and checked before anything is written."""
     from assessor import __version__
-    from assessor.cli_live import snapshot_json
     from assessor.collectors.gcp.assets import build_snapshots
-    from assessor.inputs import atomic_write
 
-    out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise InputError("--out must be a folder", path=str(out))
-    # Read and check every line of every file before writing anything.
     assets = list(read_export(args.files))
     snapshots = build_snapshots(assets, collected_at=datetime.now(UTC), tool_version=__version__,
                                 source="gcloud asset export: " + ", ".join(p.name for p in args.files))
     if not snapshots:
         raise InputError("no cloudresourcemanager.googleapis.com/Project asset with RESOURCE content found; "
                          "export with --content-type=resource (and iam-policy)", path=str(args.files[0]))
-    for snapshot in snapshots:
-        atomic_write(out / f"gcp-{snapshot.account_id}.json", snapshot_json(snapshot))
-    if not args.quiet:
-        print(f"ir-assessor: {len(snapshots)} project snapshot(s) written to {out}", file=sys.stderr)
-    return 0
+    return snapshots
 
 
 def read_export(paths: Sequence[Path]) -> Iterator[dict[str, Any]]:
@@ -82,6 +66,7 @@ def read_export(paths: Sequence[Path]) -> Iterator[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- live: collect / scan / permissions gcp
 
+PROVIDER = "gcp"
 UNITS = "GCP project(s)"
 UNIT_ID = "project id"
 PERMISSIONS_HELP = "print the custom IAM role (YAML, for `gcloud iam roles create --file`) collection needs"

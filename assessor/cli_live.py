@@ -24,13 +24,45 @@ if TYPE_CHECKING:
     from assessor.progress import ProgressBar
 
 PROVIDER_COMMANDS = ("collect", "scan", "permissions")
+IMPORT_COMMAND = "import"
 OnJobs = Callable[[int], Callable[[int], None]]
 
 
 def _providers() -> dict[str, ModuleType]:
-    from assessor import cli_aws, cli_gcp
+    from assessor import cli_aws, cli_azure, cli_gcp
 
-    return {"aws": cli_aws, "gcp": cli_gcp}
+    return {"aws": cli_aws, "azure": cli_azure, "gcp": cli_gcp}
+
+
+def _import_sources() -> dict[str, ModuleType]:
+    return {m.IMPORT_SOURCE: m for m in _providers().values() if hasattr(m, "IMPORT_SOURCE")}
+
+
+def add_import_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """`import SOURCE FILE... --out DIR`: offline exports into snapshots, no credentials needed."""
+    imp = sub.add_parser(IMPORT_COMMAND, help="turn offline exports into snapshots (no credentials needed)")
+    sources = imp.add_subparsers(dest="source", required=True, parser_class=parser_class)
+    for name, module in sorted(_import_sources().items()):
+        p = sources.add_parser(name, help=module.IMPORT_HELP)
+        module.add_import_options(p)
+        p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help=f"folder for the snapshots ({module.PROVIDER}-<{module.UNIT_ID}>.json)")
+        p.add_argument("--quiet", action="store_true", help="no summary")
+
+
+def run_import_command(args: argparse.Namespace) -> int:
+    from assessor.inputs import atomic_write
+
+    module = _import_sources()[args.source]
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder", path=str(out))
+    snapshots = module.import_snapshots(args)  # reads and checks every input before anything is written
+    for snapshot in snapshots:
+        atomic_write(out / f"{snapshot.provider}-{snapshot.account_id}.json", snapshot_json(snapshot))
+    if not args.quiet:
+        print(f"ir-assessor: {len(snapshots)} {module.UNITS} written to {out}", file=sys.stderr)
+    return 0
 
 
 def add_provider_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -132,7 +164,7 @@ def collect_into(out: Path, collector: Callable[[OnJobs], list[Snapshot]], modul
         # Errors make checks unknown, never pass: say so where an unattended run's log will show it.
         codes = Counter(e.code for s in snapshots for e in s.errors)
         missing = sorted({e.permission for s in snapshots for e in s.errors if e.permission and any(
-            word in e.code.lower() for word in ("denied", "unauthorized", "forbidden"))})
+            word in e.code.lower() for word in ("denied", "unauthorized", "forbidden", "authorizationfailed"))})
         print(f"ir-assessor: warning: {errors} collection error(s) ("
               + ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
               + "); the checks that need their data are unknown"

@@ -4,7 +4,13 @@ azure-core refuses bearer tokens over plain http, so the server speaks TLS with 
 created here; the clients get the CA file as `connection_verify`, so production code needs no test switch.
 It answers Azure Resource Graph queries (`POST /providers/Microsoft.ResourceGraph/resources`) with the rows it
 holds, paged with `$skipToken` (the page size is `options.$top`), and plain ARM GETs from a path -> JSON map.
-Faults: a subscription that answers 403, and a number of 429s (with Retry-After) before the first good answer.
+ARM lists (`collections`, path -> items) are paged with `nextLink` like ARM does, `GET /subscriptions` lists the
+subscription rows, and a query that starts with `resourcecontainers` gets the subscription rows only.
+
+It is also the Entra ID authority for the tests (OpenID configuration and the OAuth client-credentials token
+endpoint MSAL uses), so the real azure-identity flow runs against it and the bearer token ARM sees is the one it
+issued. Faults: a subscription that answers 403, and a number of 429s (with Retry-After) before the first good
+answer.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 from tests.collectors.local_http import LocalServer
 
 RESOURCE_GRAPH = "/providers/Microsoft.ResourceGraph/resources"
+SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 
 
 def make_ca_and_server_cert(folder: Path) -> tuple[Path, Path, Path]:
@@ -68,7 +75,13 @@ class ArmServer:
 
     rows: list[dict[str, Any]] = field(default_factory=list)  # Resource Graph rows (each with subscriptionId)
     documents: dict[str, Any] = field(default_factory=dict)  # ARM path (no query) -> JSON answer
+    collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # lower-case path -> items
+    page_size: int = 100  # items per ARM list page
     denied_subscriptions: set[str] = field(default_factory=set)
+    tenant: str = "72f988bf-0000-4000-8000-0000000000aa"
+    client_id: str = "11111111-2222-4333-8444-555555555555"
+    client_secret: str = ""  # when set, the token endpoint checks it
+    tokens_issued: int = 0
     throttle_first: int = 0  # answer this many requests with 429 before serving
     requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)  # (method, path, body)
     ca: Path | None = None
@@ -91,11 +104,51 @@ class ArmServer:
         if self._server is not None:
             self._server.stop()
 
+    @property
+    def token(self) -> str:
+        """The access token the token endpoint issues: JWT-shaped, with the app and tenant claims ARM tokens carry."""
+        import base64
+
+        def part(data: dict[str, Any]) -> str:
+            return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+        return ".".join([part({"typ": "JWT", "alg": "none"}),
+                         part({"appid": self.client_id, "tid": self.tenant, "aud": "arm"}), "local"])
+
+    def _identity_provider(self, handler: BaseHTTPRequestHandler, path: str, raw: bytes) -> bool:
+        """OpenID configuration and the client-credentials grant, as Entra ID answers them to MSAL."""
+        base = f"{self.url}/{self.tenant}"
+        if path.endswith("/.well-known/openid-configuration"):
+            _send(handler, 200, json.dumps({
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode", "issuer": f"{base}/v2.0",
+                "jwks_uri": f"{base}/discovery/v2.0/keys", "response_types_supported": ["code", "token"],
+                "tenant_region_scope": "EU"}).encode())
+            return True
+        if path == f"/{self.tenant}/oauth2/v2.0/token" and handler.command == "POST":
+            form = urllib.parse.parse_qs(raw.decode())
+            good = (form.get("grant_type") == ["client_credentials"] and form.get("client_id") == [self.client_id]
+                    and (not self.client_secret or form.get("client_secret") == [self.client_secret]))
+            if not good:
+                _send(handler, 401, json.dumps({"error": "invalid_client", "error_description":
+                                                "AADSTS7000215: Invalid client secret provided."}).encode())
+                return True
+            with self._lock:
+                self.tokens_issued += 1
+            _send(handler, 200, json.dumps({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                                            "access_token": self.token}).encode())
+            return True
+        return False
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
+        split = urllib.parse.urlsplit(handler.path)
+        path, query = split.path, urllib.parse.parse_qs(split.query)
+        if self._identity_provider(handler, path, raw):
+            return None
         body = json.loads(raw) if raw else None
-        path = urllib.parse.urlsplit(handler.path).path
         with self._lock:
             self.requests.append((handler.command, path, body))
             throttled = self.throttle_first > 0
@@ -103,18 +156,37 @@ class ArmServer:
                 self.throttle_first -= 1
         if not (handler.headers.get("Authorization") or "").startswith("Bearer "):
             return _send(handler, 401, _error("AuthenticationFailed", "no bearer token"))
+        if self.client_secret and handler.headers.get("Authorization") != f"Bearer {self.token}":
+            return _send(handler, 401, _error("InvalidAuthenticationToken", "the access token is invalid"))
         if throttled:
             return _send(handler, 429, _error("TooManyRequests", "Rate limit exceeded, retry later"),
                          {"Retry-After": "1"})
         if handler.command == "POST" and path == RESOURCE_GRAPH:
             return self._query(handler, body or {})
-        denied = next((s for s in self.denied_subscriptions if path.startswith(f"/subscriptions/{s}")), None)
+        denied = next((s for s in self.denied_subscriptions if path.lower().startswith(f"/subscriptions/{s}")), None)
         if denied:
             return _send(handler, 403, _error("AuthorizationFailed", f"The client does not have authorization to "
                                               f"perform action over scope '/subscriptions/{denied}'"))
         if path in self.documents:
             return _send(handler, 200, json.dumps(self.documents[path]).encode())
+        if path == "/subscriptions":
+            items = [{"id": f"/subscriptions/{r['subscriptionId']}", "subscriptionId": r["subscriptionId"],
+                      "displayName": r.get("name"), "tenantId": r.get("tenantId"),
+                      "state": (r.get("properties") or {}).get("state", "Enabled")}
+                     for r in self.rows if str(r.get("type")).lower() == SUBSCRIPTION_TYPE]
+            return self._page(handler, path, query, items)
+        if path.lower() in self.collections:
+            return self._page(handler, path, query, self.collections[path.lower()])
         _send(handler, 404, _error("ResourceNotFound", f"no document at {path}"))
+
+    def _page(self, handler: BaseHTTPRequestHandler, path: str, query: dict[str, list[str]],
+              items: list[dict[str, Any]]) -> None:
+        start = int((query.get("$skiptoken") or ["0"])[0])
+        answer: dict[str, Any] = {"value": items[start:start + self.page_size]}
+        if start + self.page_size < len(items):
+            version = (query.get("api-version") or [""])[0]
+            answer["nextLink"] = f"{self.url}{path}?api-version={version}&$skiptoken={start + self.page_size}"
+        _send(handler, 200, json.dumps(answer).encode())
 
     def _query(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
         subscriptions = body.get("subscriptions") or []
@@ -124,7 +196,10 @@ class ArmServer:
         options = body.get("options") or {}
         top = int(options.get("$top") or 1000)
         start = int(options.get("$skipToken") or 0)
-        rows = [r for r in self.rows if not subscriptions or r.get("subscriptionId") in subscriptions]
+        containers = str(body.get("query") or "").lstrip().lower().startswith("resourcecontainers")
+        rows = [r for r in self.rows if (not subscriptions or str(r.get("subscriptionId")).lower() in
+                                         {s.lower() for s in subscriptions})
+                and (str(r.get("type")).lower() == SUBSCRIPTION_TYPE) == containers]
         page = rows[start:start + top]
         answer: dict[str, Any] = {"totalRecords": len(rows), "count": len(page), "resultTruncated": "false",
                                   "data": page, "facets": []}

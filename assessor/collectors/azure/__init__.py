@@ -1,0 +1,1 @@
+"""Azure collection: Resource Graph rows and ARM documents mapped to snapshots, live or from an export."""
