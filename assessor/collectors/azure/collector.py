@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import urllib.parse
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,8 +34,9 @@ from assessor.collectors.azure.records import (
     build_snapshots,
     diagnostic_scope,
 )
+from assessor.collectors.ledger import CallFailed, CallLedger
 from assessor.errors import InputError, MissingExtraError
-from assessor.models import ApiCall, CollectionError, Snapshot
+from assessor.models import CollectionError, Snapshot
 from assessor.resource_types.azure import TYPES as AZURE_TYPES
 
 PUBLIC_ARM = "https://management.azure.com"
@@ -119,33 +118,6 @@ class AzureScanConfig:
     max_attempts: int = 6
 
 
-class _Failed(Exception):
-    def __init__(self, error: CollectionError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-class _Ledger:
-    """Calls per owner subscription id (lower case), or None for tenant-wide calls."""
-
-    def __init__(self) -> None:
-        self._calls: Counter[tuple[str | None, str]] = Counter()
-        self._lock = threading.Lock()
-
-    def count(self, owner: str | None, kind: str) -> None:
-        with self._lock:
-            self._calls[(owner, kind)] += 1
-
-    def calls_of(self, owners: Iterable[str | None]) -> list[ApiCall]:
-        wanted = set(owners)
-        totals: Counter[str] = Counter()
-        for (owner, kind), n in self._calls.items():
-            if owner in wanted:
-                totals[kind] += n
-        return [ApiCall(service="resourcegraph" if kind == "resourceGraph" else "arm", operation=kind, count=n)
-                for kind, n in sorted(totals.items())]
-
-
 def _sdk() -> Any:
     try:
         import azure.identity
@@ -215,7 +187,7 @@ def _identity(token: str) -> str:
 class _Arm:
     """ARM GETs through one azure-core pipeline, with azure-core's retry (429 Retry-After, 5xx) and bearer policy."""
 
-    def __init__(self, config: AzureScanConfig, credential: Any, ledger: _Ledger) -> None:
+    def __init__(self, config: AzureScanConfig, credential: Any, ledger: CallLedger) -> None:
         from azure.core import PipelineClient
         from azure.core.pipeline.policies import (
             BearerTokenCredentialPolicy,
@@ -240,7 +212,7 @@ class _Arm:
         self._client.close()
 
     def get_all(self, op: Operation, scope: str, owner: str | None) -> list[dict[str, Any]]:
-        """Every item of a paged ARM list (`value`, `nextLink`); raises _Failed with the RBAC action on a 403."""
+        """Every item of a paged ARM list (`value`, `nextLink`); raises CallFailed with the RBAC action on a 403."""
         from azure.core.exceptions import AzureError
         from azure.core.rest import HttpRequest
 
@@ -248,21 +220,21 @@ class _Arm:
                            f"{urllib.parse.urlencode({'api-version': op.api_version})}")
         items: list[dict[str, Any]] = []
         while url:
-            self._ledger.count(owner, op.kind)
+            self._ledger.count(owner, _service(op), op.kind)
             try:
                 response = self._client.send_request(HttpRequest("GET", url),
                                                      read_timeout=self._config.read_timeout)
             except AzureError as exc:
-                raise _Failed(_error(op, scope, type(exc).__name__, str(exc))) from None
+                raise CallFailed(_error(op, scope, type(exc).__name__, str(exc))) from None
             if response.status_code == 404 and op.empty_on_404:
                 return items
             if response.status_code != 200:
                 code, message = _arm_error(response)
-                raise _Failed(_error(op, scope, code, message, denied=response.status_code in (401, 403)))
+                raise CallFailed(_error(op, scope, code, message, denied=response.status_code in (401, 403)))
             try:
                 body = response.json()
             except ValueError:
-                raise _Failed(_error(op, scope, "BadResponse", "the answer is not JSON")) from None
+                raise CallFailed(_error(op, scope, "BadResponse", "the answer is not JSON")) from None
             items.extend(i for i in body.get("value") or [] if isinstance(i, dict))
             url = self._next(body.get("nextLink"))
         return items
@@ -273,7 +245,7 @@ class _Arm:
             return None
         text = str(link)
         if urllib.parse.urlsplit(text).netloc != urllib.parse.urlsplit(self._base).netloc:
-            raise _Failed(CollectionError(service="arm", operation="nextLink", code="UnexpectedHost",
+            raise CallFailed(CollectionError(service="arm", operation="nextLink", code="UnexpectedHost",
                                           message=f"refused to follow a nextLink to another host: {text[:200]}"))
         return text
 
@@ -286,8 +258,12 @@ def _arm_error(response: Any) -> tuple[str, str]:
     return str(error.get("code") or f"HTTP{response.status_code}"), str(error.get("message") or "")
 
 
+def _service(op: Operation) -> str:
+    return "resourcegraph" if op.kind == "resourceGraph" else "arm"
+
+
 def _error(op: Operation, scope: str, code: str, message: str, *, denied: bool = False) -> CollectionError:
-    return CollectionError(service="resourcegraph" if op.kind == "resourceGraph" else "arm", operation=op.kind,
+    return CollectionError(service=_service(op), operation=op.kind,
                            code=code, message=f"{scope or '/'}: {message}"[:400], resource_types=list(op.types),
                            permission=op.action if denied else None)
 
@@ -295,7 +271,7 @@ def _error(op: Operation, scope: str, code: str, message: str, *, denied: bool =
 class _Graph:
     """Resource Graph queries through the real ResourceGraphClient, paged with $skipToken."""
 
-    def __init__(self, config: AzureScanConfig, credential: Any, ledger: _Ledger) -> None:
+    def __init__(self, config: AzureScanConfig, credential: Any, ledger: CallLedger) -> None:
         from azure.mgmt.resourcegraph import ResourceGraphClient
 
         options: dict[str, Any] = {"base_url": config.arm_endpoint,
@@ -319,7 +295,7 @@ class _Graph:
         token: str | None = None
         scope = management_group and f"/providers/Microsoft.Management/managementGroups/{management_group}"
         while True:
-            self._ledger.count(owner, op.kind)
+            self._ledger.count(owner, _service(op), op.kind)
             request = QueryRequest(query=text, subscriptions=subscriptions,
                                    management_groups=[management_group] if management_group else None,
                                    options=QueryRequestOptions(top=1000, skip_token=token,
@@ -328,10 +304,10 @@ class _Graph:
                 answer = self._client.resources(request)
             except HttpResponseError as exc:
                 code = (exc.error.code if exc.error else None) or f"HTTP{exc.status_code}"
-                raise _Failed(_error(op, str(scope or ",".join(subscriptions or [])), str(code),
+                raise CallFailed(_error(op, str(scope or ",".join(subscriptions or [])), str(code),
                                      exc.message or str(exc), denied=exc.status_code in (401, 403))) from None
             except AzureError as exc:
-                raise _Failed(_error(op, str(scope or ""), type(exc).__name__, str(exc))) from None
+                raise CallFailed(_error(op, str(scope or ""), type(exc).__name__, str(exc))) from None
             rows.extend(r for r in answer.data or [] if isinstance(r, dict))
             token = answer.skip_token
             if not token:
@@ -362,7 +338,7 @@ def collect(config: AzureScanConfig, progress: Callable[[int], Callable[[int], N
     """One snapshot per subscription in scope, sorted by subscription id. API failures are recorded, never raised;
     InputError when no subscription can be found at all."""
     credential, identity = credential_for(config)
-    ledger = _Ledger()
+    ledger = CallLedger()
     graph, arm = _Graph(config, credential, ledger), _Arm(config, credential, ledger)
     gathered = _Gathered()
     try:
@@ -406,7 +382,7 @@ def _discover(config: AzureScanConfig, graph: _Graph, arm: _Arm) -> list[str]:
             items = arm.get_all(OPERATIONS["subscriptions"], "", None)
             found = [str(i.get("subscriptionId") or "") for i in items
                      if str(i.get("state") or "Enabled") not in ("Disabled", "Deleted")]
-    except _Failed as failed:
+    except CallFailed as failed:
         raise InputError(f"cannot list the subscriptions in scope ({failed.error.code}: {failed.error.message}); "
                          "pass --subscriptions, or grant Reader (or the role from `ir-assessor permissions azure`) "
                          "at the management group") from None
@@ -425,12 +401,12 @@ def _inventory(graph: _Graph, subscriptions: list[str], gathered: _Gathered) -> 
         try:
             gathered.rows.extend(graph.query(_SUBSCRIPTIONS_QUERY, subscriptions=chunk))
             gathered.rows.extend(graph.query(_resources_query(), subscriptions=chunk))
-        except _Failed:
+        except CallFailed:
             for subscription in chunk:
                 try:
                     rows = graph.query(_SUBSCRIPTIONS_QUERY, subscriptions=[subscription], owner=subscription)
                     rows += graph.query(_resources_query(), subscriptions=[subscription], owner=subscription)
-                except _Failed as failed:
+                except CallFailed as failed:
                     # Nothing of this subscription was read: every Azure type is unknown there.
                     error = failed.error.model_copy(update={"resource_types": sorted(AZURE_TYPES)})
                     gathered.unreadable.setdefault(subscription, []).append(error)
@@ -469,7 +445,7 @@ def _settings(arm: _Arm, pool: ThreadPoolExecutor, subscriptions: list[str], gat
         kind = _RECORD_KIND.get(op.kind, op.kind)
         try:
             items = future.result()
-        except _Failed as failed:
+        except CallFailed as failed:
             gathered.arm.failures.append((scope, failed.error))
         else:
             gathered.arm.documents.setdefault(kind, {})[scope] = items

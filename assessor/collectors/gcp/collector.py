@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,8 +34,9 @@ from assessor.collectors.gcp.assets import (
     notification_record,
     scc_settings_record,
 )
+from assessor.collectors.ledger import CallFailed, CallLedger
 from assessor.errors import InputError, MissingExtraError
-from assessor.models import ApiCall, CollectionError, Snapshot
+from assessor.models import CollectionError, Snapshot
 
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 DEFAULT_ENDPOINTS = {
@@ -111,32 +110,6 @@ class GcpScanConfig:
         return str(self.endpoints.get(service) or DEFAULT_ENDPOINTS[service]).rstrip("/")
 
 
-class _Failed(Exception):
-    def __init__(self, error: CollectionError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-class _Ledger:
-    """Calls made, per owner: a project (`projects/N` or `projects/ID`) or None for calls shared by all."""
-
-    def __init__(self) -> None:
-        self._calls: Counter[tuple[str | None, str, str]] = Counter()
-        self._lock = threading.Lock()
-
-    def count(self, owner: str | None, op: Operation) -> None:
-        with self._lock:
-            self._calls[(owner, op.service, op.name)] += 1
-
-    def calls_of(self, owners: Iterable[str | None]) -> list[ApiCall]:
-        wanted = set(owners)
-        totals: Counter[tuple[str, str]] = Counter()
-        for (owner, service, name), n in self._calls.items():
-            if owner in wanted:
-                totals[(service, name)] += n
-        return [ApiCall(service=s, operation=o, count=n) for (s, o), n in sorted(totals.items())]
-
-
 def _google() -> Any:
     try:
         from google.cloud import asset_v1
@@ -196,7 +169,7 @@ def _first_token(credentials: Any, deadline: float) -> None:
 class _Reader:
     """Every API call of one run: one client and one HTTP session shared by the worker threads."""
 
-    def __init__(self, config: GcpScanConfig, credentials: Any, ledger: _Ledger) -> None:
+    def __init__(self, config: GcpScanConfig, credentials: Any, ledger: CallLedger) -> None:
         from google.api_core import exceptions, retry
         from google.api_core.client_options import ClientOptions
         from google.auth.transport.requests import AuthorizedSession
@@ -230,7 +203,7 @@ class _Reader:
 
     def list_assets(self, parent: str, content: str, asset_types: Iterable[str], owner: str | None
                     ) -> list[dict[str, Any]]:
-        """Every asset under `parent` for one content type, as export-shaped dicts; raises _Failed."""
+        """Every asset under `parent` for one content type, as export-shaped dicts; raises CallFailed."""
         from google.api_core.exceptions import GoogleAPICallError, RetryError
         from google.protobuf import json_format
 
@@ -240,22 +213,22 @@ class _Reader:
             asset_types=list(asset_types), page_size=self._config.page_size)
         out: list[dict[str, Any]] = []
         try:
-            self._ledger.count(owner, op)
+            self._ledger.count(owner, op.service, op.name)
             pager = self._client.list_assets(request=request, retry=self._retry, timeout=self._config.read_timeout)
             for number, page in enumerate(pager.pages):
                 if number:
-                    self._ledger.count(owner, op)
+                    self._ledger.count(owner, op.service, op.name)
                 for asset in page.assets:
                     out.append(json_format.MessageToDict(self._asset_v1.Asset.pb(asset)))
         except GoogleAPICallError as exc:
             # REST errors read "GET https://...: message"; the URL adds nothing the operation does not say.
             message = _REQUEST_PREFIX.sub("", exc.message or str(exc))
-            raise _Failed(self._error(op, parent, type(exc).__name__, message,
+            raise CallFailed(self._error(op, parent, type(exc).__name__, message,
                                       denied=exc.code in (401, 403))) from None
         except RetryError as exc:
-            raise _Failed(self._error(op, parent, "RetryExhausted", str(exc.cause or exc))) from None
+            raise CallFailed(self._error(op, parent, "RetryExhausted", str(exc.cause or exc))) from None
         except Exception as exc:  # a connection reset or a timeout from the HTTP layer
-            raise _Failed(self._error(op, parent, type(exc).__name__, str(exc))) from None
+            raise CallFailed(self._error(op, parent, type(exc).__name__, str(exc))) from None
         return out
 
     # ------------------------------------------------------------------ REST (SCC, Essential Contacts)
@@ -269,12 +242,12 @@ class _Reader:
         deadline = time.monotonic() + self._config.retry_deadline
         delay = 0.5
         while True:
-            self._ledger.count(owner, op)
+            self._ledger.count(owner, op.service, op.name)
             try:
                 response = self._session.get(url, timeout=self._config.read_timeout)
             except requests.RequestException as exc:
                 if time.monotonic() + delay > deadline:
-                    raise _Failed(self._error(op, parent, type(exc).__name__, str(exc))) from None
+                    raise CallFailed(self._error(op, parent, type(exc).__name__, str(exc))) from None
                 time.sleep(delay * (0.5 + random.random() / 2))
                 delay = min(delay * 2, 16.0)
                 continue
@@ -287,12 +260,12 @@ class _Reader:
                 continue
             if response.status_code != 200:
                 status, message = _google_error(response)
-                raise _Failed(self._error(op, parent, status, message,
+                raise CallFailed(self._error(op, parent, status, message,
                                           denied=response.status_code in (401, 403)))
             try:
                 body = response.json()
             except ValueError:
-                raise _Failed(self._error(op, parent, "BadResponse", "the answer is not JSON")) from None
+                raise CallFailed(self._error(op, parent, "BadResponse", "the answer is not JSON")) from None
             return body if isinstance(body, dict) else {}
 
     def list_rest(self, key: str, base: str, path: str, items_key: str, owner: str | None, parent: str
@@ -357,7 +330,7 @@ def collect(config: GcpScanConfig, progress: Callable[[int], Callable[[int], Non
     _google()  # a missing SDK is a one-line hint before anything else
     credentials, identity = credentials_for(config)
     _first_token(credentials, config.retry_deadline)
-    ledger = _Ledger()
+    ledger = CallLedger()
     reader = _Reader(config, credentials, ledger)
     gathered = _Gathered()
     gathered.live.read_types |= {"gcp.orgpolicy.policy", "gcp.essentialcontacts.contact", "gcp.scc.settings",
@@ -407,7 +380,7 @@ def _list_scope(reader: _Reader, pool: ThreadPoolExecutor, config: GcpScanConfig
     for parent, _content, future in jobs:
         try:
             gathered.assets.extend(future.result())
-        except _Failed as failed:
+        except CallFailed as failed:
             if parent.startswith("projects/"):
                 gathered.denied_scopes.setdefault(parent, []).append(failed.error)
             gathered.live.failures.append((parent, failed.error))
@@ -463,7 +436,7 @@ def _read_above_and_beside(reader: _Reader, pool: ThreadPoolExecutor, config: Gc
     for node, key, future in side:
         try:
             result = future.result()
-        except _Failed as failed:
+        except CallFailed as failed:
             gathered.live.failures.append((node, failed.error))
         else:
             if key == "subscription":
@@ -505,7 +478,7 @@ def _read_ancestors(reader: _Reader, pool: ThreadPoolExecutor, needed: set[str],
         for root, content, future in jobs:
             try:
                 found = future.result()
-            except _Failed as failed:
+            except CallFailed as failed:
                 gathered.live.failures.append((root, failed.error))
             else:
                 if content == "RESOURCE":
@@ -527,7 +500,7 @@ def _below(root: str, chains: dict[str, list[str]]) -> set[str]:
     return out
 
 
-def _attribute_calls(snapshots: list[Snapshot], ledger: _Ledger) -> None:
+def _attribute_calls(snapshots: list[Snapshot], ledger: CallLedger) -> None:
     """Each project's own calls on its snapshot; calls shared by all on the first, so totals stay true."""
     for index, snapshot in enumerate(snapshots):
         projects = [r for r in snapshot.resources.get("gcp.project", [])]
