@@ -3,6 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh examples/system-deps.sh
+sh tests/postgres-deps.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,all]'
 .venv/bin/ruff check assessor checks tests benchmarks

@@ -1,0 +1,32 @@
+"""A separate process that records runs into a history store: `python -m tests.history.writer URL TAG RUNS GO`.
+
+It waits for the file GO to appear so that several writers start at the same moment, opens the (possibly new)
+store, records RUNS assessments whose organisation is TAG, and prints the run ids it got.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from assessor.history import open_store
+from tests.history.builders import organisation
+
+
+def main(url: str, tag: str, runs: int, go: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not go.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("writer: the start signal never came")
+        time.sleep(0.005)
+    ids = []
+    with open_store(url) as store:
+        for day in range(runs):
+            run = organisation(10, day=day).model_copy(update={"organization": tag})
+            ids.append(store.record(run).run_id)
+    print(" ".join(str(i) for i in ids))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))
