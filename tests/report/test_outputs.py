@@ -169,8 +169,8 @@ def test_a_write_failure_leaves_no_temporary_file_and_no_manifest(
 
 
 def test_rejects_an_unknown_format(assessment: Assessment, catalogue: Catalogue, tmp_path: Path) -> None:
-    """A format outside html, pdf, json and csv is an input error naming the choices, and writes nothing."""
-    with pytest.raises(InputError, match=r"docx.*choose from json, csv, html, pdf"):
+    """A format outside the known ones is an input error naming the choices, and writes nothing."""
+    with pytest.raises(InputError, match=r"docx.*choose from json, csv, junit, ocsf, html, pdf"):
         write_reports(assessment, catalogue, tmp_path / "out", ["html", "docx"])
     assert not (tmp_path / "out").exists()
 
