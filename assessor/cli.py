@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assessor import __version__
+from assessor.cli_history import HISTORY_COMMANDS, add_history_commands, add_run_options, run_history_command
 from assessor.cli_live import (
     IMPORT_COMMAND,
     PROVIDER_COMMANDS,
@@ -24,7 +25,7 @@ from assessor.cli_live import (
 from assessor.errors import AssessorError, InputError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BELOW_THRESHOLD = 0, 1, 2, 3
-FORMATS = ("html", "pdf", "json", "csv")
+FORMATS = ("html", "pdf", "json", "csv", "junit", "ocsf")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,10 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="snapshot files or folders of *.json snapshots")
     p.add_argument("--answers", type=Path, required=True, metavar="FILE", help="answers file (YAML)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    p.add_argument("--format", default="html,pdf,json,csv", help="comma-separated: html,pdf,json,csv")
+    p.add_argument("--format", default="html,pdf,json,csv",
+                   help="comma-separated: html,pdf,json,csv,junit,ocsf (default html,pdf,json,csv)")
     p.add_argument("--generated-at", metavar="ISO8601",
                    help="assessment time (default now); fixes dates for reproducible output")
     p.add_argument("--fail-under", type=float, metavar="N", help="exit 3 when the readiness index is below N")
+    add_run_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
     q = sub.add_parser("questionnaire", help="answers file template and validation")
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         cl.add_argument("--json", action="store_true", help="machine-readable output")
     add_provider_commands(sub, _Parser)
     add_import_commands(sub, _Parser)
+    add_history_commands(sub, _Parser)
     return parser
 
 
@@ -103,6 +107,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_provider_command(args)
     if args.command == IMPORT_COMMAND:
         return run_import_command(args)
+    if args.command in HISTORY_COMMANDS:
+        return run_history_command(args)
     if args.command == "questionnaire":
         return _questionnaire(args)
     if args.command == "schema":
@@ -132,9 +138,12 @@ def _formats(text: str) -> list[str]:
 
 
 def check_report_options(args: argparse.Namespace) -> tuple[list[str], datetime]:
-    """The report options of `assess` and `scan`, validated: formats, assessment time, output folder."""
+    """The report options of `assess` and `scan`, validated: formats, assessment time, output folder, history."""
+    from assessor.cli_history import check_run_options
+
     if args.out.exists() and not args.out.is_dir():
         raise InputError("--out must be a folder", path=str(args.out))
+    check_run_options(args)
     return _formats(args.format), _parse_time(args.generated_at)
 
 
@@ -158,7 +167,15 @@ def assess_and_report(snapshot_paths: Sequence[Path], args: argparse.Namespace) 
             bar.close()
     for warning in run.warnings:
         print(f"ir-assessor: warning: {warning}", file=sys.stderr)
-    written = write_reports(run.assessment, run.catalogue, args.out, formats)
+    history = None
+    context = None
+    if args.history:
+        from assessor.cli_history import record
+        from assessor.report.since import HistoryContext
+
+        history = record(args.history, run.assessment)
+        context = HistoryContext(run_id=history.run_id, diff=history.diff, trend=history.trend)
+    written = write_reports(run.assessment, run.catalogue, args.out, formats, context)
     index = run.assessment.readiness_index
     if not args.quiet:
         from assessor.report.view import format_percent
@@ -168,6 +185,11 @@ def assess_and_report(snapshot_paths: Sequence[Path], args: argparse.Namespace) 
               f"{sum(1 for g in run.assessment.gaps if g.dark_spot)} dark spots.")
         for path in written:
             print(f"  wrote {path}")
+    from assessor.cli_history import finish
+
+    verdict = finish(args, run.assessment, history, written)
+    if verdict is not None:
+        return verdict
     if args.fail_under is not None and (index is None or index < args.fail_under):
         print(f"ir-assessor: readiness index {'n/a' if index is None else f'{index:.1f}'} is below "
               f"--fail-under {args.fail_under:g}", file=sys.stderr)

@@ -86,7 +86,10 @@ def _scan_config(args: argparse.Namespace) -> AwsScanConfig:
         raise InputError("--external-id needs --org-role (it is passed when assuming that role)")
     if args.external_id is not None and not _EXTERNAL_ID.match(args.external_id):
         raise InputError("--external-id: 2 to 1224 characters of letters, digits and +=,.@:/-")
+    from assessor.cli_live import shard_of
+
     return AwsScanConfig(
+        shard=shard_of(args),
         profile=args.profile, regions=_regions(args.regions), org_role=_role_name(args.org_role),
         external_id=args.external_id, accounts=_accounts(args.accounts), max_workers=args.max_workers,
         read_timeout=args.read_timeout, max_attempts=args.max_attempts,

@@ -73,7 +73,10 @@ def collector_for(args: argparse.Namespace) -> Callable[[OnJobs], list[Snapshot]
             raise InputError(f"--{option.replace('_', '-')}: {value[:60]!r} must be an https:// URL")
     if args.ca_bundle is not None and not args.ca_bundle.is_file():
         raise InputError("CA bundle not found", path=str(args.ca_bundle))
-    config = AzureScanConfig(subscriptions=subscriptions, management_group=args.management_group, tenant=args.tenant,
+    from assessor.cli_live import shard_of
+
+    config = AzureScanConfig(shard=shard_of(args),
+                             subscriptions=subscriptions, management_group=args.management_group, tenant=args.tenant,
                              arm_endpoint=args.arm_endpoint.rstrip("/"), authority_host=args.authority_host,
                              ca_bundle=args.ca_bundle, max_workers=args.max_workers, read_timeout=args.read_timeout,
                              max_attempts=args.max_attempts)

@@ -121,7 +121,10 @@ def collector_for(args: argparse.Namespace) -> Callable[[OnJobs], list[Snapshot]
         endpoints[service] = url
     if args.key_file is not None and not args.key_file.is_file():
         raise InputError("key file not found", path=str(args.key_file))
-    config = GcpScanConfig(projects=projects, folder=args.folder, organization=args.organization,
+    from assessor.cli_live import shard_of
+
+    config = GcpScanConfig(shard=shard_of(args),
+                           projects=projects, folder=args.folder, organization=args.organization,
                            key_file=args.key_file, endpoints=endpoints, max_workers=args.max_workers,
                            read_timeout=args.read_timeout, retry_deadline=args.retry_deadline)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from assessor.cli_history import add_run_options
 from assessor.errors import InputError
 
 if TYPE_CHECKING:
@@ -76,23 +77,39 @@ def add_provider_commands(sub: Any, parser_class: type[argparse.ArgumentParser])
     for name, module in _providers().items():
         p = collect_sub.add_parser(name, help=f"collect {module.UNITS} into snapshots")
         module.add_collect_options(p)
+        _shard_option(p, module)
         p.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help=f"folder for the snapshots ({name}-<{module.UNIT_ID}>.json)")
         p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
         p = scan_sub.add_parser(name, help=f"collect {module.UNITS} and assess them")
         module.add_collect_options(p)
+        _shard_option(p, module)
         p.add_argument("--answers", type=Path, required=True, metavar="FILE", help="answers file (YAML)")
         p.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="output folder; snapshots go to DIR/snapshots/")
-        p.add_argument("--format", default="html,pdf,json,csv", help="comma-separated: html,pdf,json,csv")
+        p.add_argument("--format", default="html,pdf,json,csv",
+                       help="comma-separated: html,pdf,json,csv,junit,ocsf (default html,pdf,json,csv)")
         p.add_argument("--generated-at", metavar="ISO8601",
                        help="assessment time (default now); fixes dates for reproducible output")
         p.add_argument("--fail-under", type=float, metavar="N", help="exit 3 when the readiness index is below N")
+        add_run_options(p)
         p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
         p = permissions_sub.add_parser(name, help=module.PERMISSIONS_HELP)
         module.add_permissions_options(p)
+
+
+def _shard_option(p: argparse.ArgumentParser, module: ModuleType) -> None:
+    p.add_argument("--shard", metavar="I/N", help=f"collect only shard I of N (1-based): the {module.UNITS} are split "
+                                                  "deterministically by id, so N runs with I = 1..N cover each once")
+
+
+def shard_of(args: argparse.Namespace) -> tuple[int, int] | None:
+    """The parsed --shard option, or None."""
+    from assessor.shard import parse_shard
+
+    return parse_shard(args.shard) if getattr(args, "shard", None) else None
 
 
 def run_provider_command(args: argparse.Namespace) -> int:

@@ -725,6 +725,7 @@ class ReportView:
     appendix: AppendixView
     findings_omitted: str
     findings_note: str
+    since: Any = None  # SinceView (assessor.report.since) when the run was recorded in a history store
 
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -745,9 +746,17 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 def build_view(assessment: Assessment, catalogue: Catalogue, mode: Mode,
-               assessment_sha256: str) -> ReportView:
-    """The whole report as plain, pre-formatted data for one output format."""
+               assessment_sha256: str, history: Any = None) -> ReportView:
+    """The whole report as plain, pre-formatted data for one output format; `history` (a HistoryContext) adds the
+    "Since last assessment" section."""
     limits = HTML_LIMITS if mode == "html" else PDF_LIMITS
+    since = None
+    toc = [TocEntry(a, label) for a, label in SECTIONS]
+    if history is not None:
+        from assessor.report.since import build_since
+
+        since = build_since(history, row_limit=limits.rows)
+        toc.insert(1, TocEntry("since", "Since last assessment"))
     controls = _control_sections(assessment, catalogue, limits)
     plan = sorted(assessment.remediation, key=lambda r: r.rank)
     omitted = sum(c.omitted for d in controls for c in d.controls)
@@ -757,7 +766,8 @@ def build_view(assessment: Assessment, catalogue: Catalogue, mode: Mode,
         organization=display(assessment.organization, 300),
         generated_at=format_time(assessment.generated_at),
         tool_version=display(assessment.tool_version, 100),
-        toc=[TocEntry(a, label) for a, label in SECTIONS],
+        toc=toc,
+        since=since,
         summary=_summary(assessment, limits),
         accounts=_accounts(assessment, limits),
         scope=_scope(assessment, catalogue, limits),

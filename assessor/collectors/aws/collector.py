@@ -57,6 +57,7 @@ class AwsScanConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 8
+    shard: tuple[int, int] | None = None  # (i, n): collect only the accounts of shard i of n
 
 
 @dataclass
@@ -195,6 +196,10 @@ def collect(config: AwsScanConfig, progress: Callable[[int], Progress] | None = 
     try:
         discovery = Ledger()
         identity, accounts = _discover(base_clients, config, discovery)
+        if config.shard is not None:
+            from assessor.shard import in_shard
+
+            accounts = [a for a in accounts if in_shard(a[0], *config.shard)]
         tick = progress(len(accounts)) if progress else None
         with ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="sweep") as pool:
             shared: Future[SharedData] | None = None

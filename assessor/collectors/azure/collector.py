@@ -116,6 +116,7 @@ class AzureScanConfig:
     max_workers: int = 16
     read_timeout: float = 60.0
     max_attempts: int = 6
+    shard: tuple[int, int] | None = None  # (i, n): only the subscriptions of shard i of n
 
 
 def _sdk() -> Any:
@@ -343,6 +344,10 @@ def collect(config: AzureScanConfig, progress: Callable[[int], Callable[[int], N
     gathered = _Gathered()
     try:
         subscriptions = _discover(config, graph, arm)
+        if config.shard is not None:
+            from assessor.shard import in_shard
+
+            subscriptions = [s for s in subscriptions if in_shard(s, *config.shard)]
         _inventory(graph, subscriptions, gathered)
         with ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="arm") as pool:
             _settings(arm, pool, subscriptions, gathered, progress)

@@ -98,13 +98,19 @@ class GcpScanConfig:
     read_timeout: float = 60.0
     retry_deadline: float = 120.0
     page_size: int = 1000
+    shard: tuple[int, int] | None = None  # (i, n): only the projects of shard i of n (by project id)
 
     def parents(self) -> list[str]:
         if self.organization:
             return [f"organizations/{self.organization}"]
         if self.folder:
             return [f"folders/{self.folder}"]
-        return [f"projects/{p}" for p in self.projects]
+        return [f"projects/{p}" for p in self.projects if self.in_my_shard(p)]
+
+    def in_my_shard(self, project: str) -> bool:
+        from assessor.shard import in_shard
+
+        return self.shard is None or in_shard(project, *self.shard)
 
     def endpoint(self, service: str) -> str:
         return str(self.endpoints.get(service) or DEFAULT_ENDPOINTS[service]).rstrip("/")
@@ -339,6 +345,8 @@ def collect(config: GcpScanConfig, progress: Callable[[int], Callable[[int], Non
         with ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="gcp") as pool:
             _list_scope(reader, pool, config, gathered, progress)
             holders = _hierarchy(gathered.assets)
+            if config.shard is not None and not config.projects:
+                holders = _shard_chains(holders, gathered.assets, config)
             _read_above_and_beside(reader, pool, config, gathered, holders, progress)
     finally:
         reader.close()
@@ -351,6 +359,8 @@ def collect(config: GcpScanConfig, progress: Callable[[int], Callable[[int], Non
         if project not in found and project not in numbers:
             snapshots.append(Snapshot(provider="gcp", account_id=project, collected_at=datetime.now(UTC),
                                       tool_version=_version(), identity=identity, errors=failures))
+    if not snapshots and config.shard is not None:
+        return []  # no project of this organisation falls in this shard
     if not snapshots:
         why = "; ".join(e.message for f in gathered.denied_scopes.values() for e in f) or \
             "; ".join(e.message for _, e in gathered.live.failures) or "no project was returned"
@@ -397,6 +407,17 @@ def _hierarchy(assets: list[dict[str, Any]]) -> dict[str, list[str]]:
             if ancestors:
                 chains[ancestors[0]] = ancestors[1:]
     return chains
+
+
+def _shard_chains(chains: dict[str, list[str]], assets: list[dict[str, Any]], config: GcpScanConfig
+                  ) -> dict[str, list[str]]:
+    """Only the projects of this shard (by project id); the others' assets are dropped before any further call."""
+    ids = {str(a["ancestors"][0]): str(((a.get("resource") or {}).get("data") or {}).get("projectId") or "")
+           for a in assets if a.get("assetType") == PROJECT and a.get("resource") and a.get("ancestors")}
+    kept = {holder: chain for holder, chain in chains.items() if config.in_my_shard(ids.get(holder) or holder)}
+    dropped = set(chains) - set(kept)
+    assets[:] = [a for a in assets if not (a.get("ancestors") and str(a["ancestors"][0]) in dropped)]
+    return kept
 
 
 def _read_above_and_beside(reader: _Reader, pool: ThreadPoolExecutor, config: GcpScanConfig, gathered: _Gathered,
