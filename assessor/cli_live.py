@@ -163,6 +163,7 @@ def collect_into(out: Path, collector: Callable[[OnJobs], list[Snapshot]], modul
     finally:
         for bar in bars:
             bar.close()
+    out.mkdir(parents=True, exist_ok=True)  # even empty (a shard may hold no account): the folder is the result
     written = []
     for snapshot in snapshots:
         path = out / f"{snapshot.provider}-{snapshot.account_id}.json"

@@ -113,3 +113,42 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "history.db" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o" / "assessment.json").exists()
+
+
+def test_webhook_posts_once_when_a_control_regresses(tmp_path: Path) -> None:
+    """No message after a first run; one Slack-style message after a regressing run, without account ids."""
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.collectors.local_http import LocalServer
+
+    received: list[dict[str, Any]] = []
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        received.append(json.loads(body))
+        handler.send_response(200)
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        handler.wfile.write(b"ok")
+
+    server = LocalServer(handle)
+    try:
+        snapshots = tmp_path / "snapshots"
+        shutil.copytree(EXAMPLE / "snapshots", snapshots)
+        store = f"sqlite:///{tmp_path / 'history.db'}"
+        hook = f"{server.url}/hooks/T000/B000/secret-token"
+        first = assess(snapshots, tmp_path / "a", store, "--format", "json", "--notify-webhook", hook,
+                       when="2026-11-01T02:00:00Z")
+        assert first.returncode == 0 and received == []
+        data = json.loads((snapshots / AWS).read_text())
+        del data["resources"]["aws.ec2.flow_log"]
+        (snapshots / AWS).write_text(json.dumps(data))
+        second = assess(snapshots, tmp_path / "b", store, "--format", "json", "--notify-webhook", hook,
+                        when="2026-11-02T02:00:00Z")
+    finally:
+        server.stop()
+    assert second.returncode == 0, second.stderr
+    assert len(received) == 1
+    text = json.dumps(received[0])
+    assert "LC-03" in text and "text" in received[0]
+    assert "111122223333" not in text and "secret-token" not in second.stdout + second.stderr

@@ -139,6 +139,8 @@ class Runs:
     collect_one: subprocess.CompletedProcess[str]
     collect_two: subprocess.CompletedProcess[str]
     collect_listed: subprocess.CompletedProcess[str]
+    shard_one: subprocess.CompletedProcess[str]
+    shard_two: subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +169,8 @@ def runs(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             start("collect", "aws", *org_args, "--out", tmp / "two"),
             start("collect", "aws", "--org-role", ROLE, "--external-id", "ir-assessor-2026", "--accounts", listed,
                   "--regions", "eu-west-1", "--out", tmp / "listed", "--quiet"),
+            start("collect", "aws", *org_args, "--shard", "1/2", "--out", tmp / "shard1", "--quiet"),
+            start("collect", "aws", *org_args, "--shard", "2/2", "--out", tmp / "shard2", "--quiet"),
         ]
         done = [finish(p) for p in processes]
         yield Runs(org, tmp, *done)
@@ -266,6 +270,15 @@ def test_collect_is_stable_and_atomic(runs: Runs) -> None:
         assert texts[0] == texts[1]
         data = json.loads((folders[0] / name).read_text())
         assert list(data) == sorted(data)
+
+
+def test_shards_cover_the_organisation_once(runs: Runs) -> None:
+    """--shard 1/2 and 2/2 collect disjoint sets of accounts whose union is the whole organisation."""
+    for result in (runs.shard_one, runs.shard_two):
+        assert result.returncode == 0, result.stderr
+    one = {p.name for p in output_files(runs.out / "shard1")}
+    two = {p.name for p in output_files(runs.out / "shard2")}
+    assert not one & two and one | two == {p.name for p in output_files(runs.out / "one")}
 
 
 def test_collect_accounts_file_limits_the_targets_and_passes_the_external_id(runs: Runs) -> None:

@@ -317,3 +317,14 @@ def test_arm_documents_fixture_is_served_at_declared_paths() -> None:
 
     kinds = set(json.loads(ARM.read_text()))
     assert kinds <= {op.kind for op in OPERATIONS.values()}
+
+
+def test_shards_cover_the_tenant_once(tenant: AzureTenant, tmp_path: Path) -> None:
+    """--shard 1/2 and 2/2 together write every subscription of the unsharded run exactly once."""
+    assert tenant.cli("collect", "azure", "--out", tmp_path / "all", "--quiet").returncode == 0
+    parts = []
+    for index in (1, 2):
+        result = tenant.cli("collect", "azure", "--shard", f"{index}/2", "--out", tmp_path / f"s{index}", "--quiet")
+        assert result.returncode == 0, result.stderr
+        parts.append(set(snapshots(tmp_path / f"s{index}")))
+    assert not parts[0] & parts[1] and parts[0] | parts[1] == set(snapshots(tmp_path / "all"))

@@ -414,3 +414,20 @@ def test_bare_project_without_organisation_fails_plainly(tmp_path: Path, answers
         assert by_check[check] == "fail", check
     assert not [c for c, s in by_check.items() if c.startswith("gcp.") and s == "unknown"]
     assert not any("/v1/organizations/" in p or "/v1beta2/" in p for p, _ in org.server.requests)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_shards_cover_the_organisation_once(org: GcpOrg, tmp_path: Path, count: int) -> None:
+    """--shard I/N for I = 1..N writes every project of the unsharded run exactly once, with the same records."""
+    assert org.cli("collect", "gcp", "--organization", "111", "--out", tmp_path / "all", "--quiet").returncode == 0
+    whole = snapshots(tmp_path / "all")
+    seen: dict[str, dict[str, Any]] = {}
+    for index in range(1, count + 1):
+        result = org.cli("collect", "gcp", "--organization", "111", "--shard", f"{index}/{count}",
+                         "--out", tmp_path / f"s{index}", "--quiet")
+        assert result.returncode == 0, result.stderr
+        for name, snap in snapshots(tmp_path / f"s{index}").items():
+            assert name not in seen, f"{name} in two shards"
+            seen[name] = snap
+    assert seen.keys() == whole.keys()
+    assert all(seen[n]["resources"] == whole[n]["resources"] for n in whole)
