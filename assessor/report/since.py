@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from assessor.history import RunDiff, TrendPoint
 
 CHART_WIDTH, CHART_HEIGHT = 600.0, 160.0
-_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 34.0, 10.0, 10.0, 22.0
+_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 34.0, 22.0, 10.0, 22.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class ChangeRow:
     title: str
     kind: Badge
     before: Badge | None
+    before_score: str
     after: Badge
+    after_score: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ChartTick:
 class TrendChart:
     width: str
     height: str
+    grid_x1: str
+    grid_x2: str
     points: str  # SVG polyline points
     dots: list[ChartTick]  # one per run, label = its index
     y_ticks: list[ChartTick]
@@ -101,7 +105,12 @@ def _badge(status: str | None) -> Badge | None:
         return Badge(display(status, 30), "")
 
 
-def build_since(history: HistoryContext, *, row_limit: int) -> SinceView:
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def build_since(history: HistoryContext, *, row_limit: int, domain_names: dict[str, str] | None = None
+                ) -> SinceView:
     diff = history.diff
     chart = trend_chart(history.trend)
     if diff is None:
@@ -119,12 +128,12 @@ def build_since(history: HistoryContext, *, row_limit: int) -> SinceView:
             after = _badge(c.after_status) or Badge("Absent", "")
             rows.append(ChangeRow(control=display(c.control_id, 20), link="#" + anchor("control", c.control_id),
                                   title=display(c.title, 120), kind=_KINDS[kind], before=_badge(c.before_status),
-                                  after=after))
+                                  before_score=_score(c.before_score), after=after,
+                                  after_score=_score(c.after_score)))
     change = diff.index_change
     figures = [
-        KeyFigure("Readiness index", f"{format_index(diff.before.readiness_index)} → "
-                                     f"{format_index(diff.after.readiness_index)}",
-                  "band-poor" if change is not None and change < 0 else ""),
+        KeyFigure(f"Index now (run {diff.before.run_id}: {format_index(diff.before.readiness_index)})",
+                  format_index(diff.after.readiness_index)),
         KeyFigure("Change", "n/a" if change is None else f"{change:+.1f}",
                   "band-poor" if change is not None and change < 0 else "band-good" if change else ""),
         KeyFigure("Controls worse", format_count(len(diff.regressions)), "band-poor" if diff.regressions else ""),
@@ -133,7 +142,9 @@ def build_since(history: HistoryContext, *, row_limit: int) -> SinceView:
         KeyFigure("Findings newly unknown", format_count(diff.new_unknown_findings_total),
                   "band-fair" if diff.new_unknown_findings_total else ""),
     ]
-    domains = [DomainChangeRow(name=display(d.domain, 60), before=_percent(d.before), after=_percent(d.after),
+    names = domain_names or {}
+    domains = [DomainChangeRow(name=display(f"{d.domain} {names.get(d.domain, '')}".strip(), 80),
+                               before=_percent(d.before), after=_percent(d.after),
                                change="n/a" if d.change is None else f"{d.change * 100:+.1f} points",
                                css="cell-warn" if d.change is not None and d.change < 0 else "")
                for d in diff.domain_changes]
@@ -180,6 +191,7 @@ def trend_chart(points: Sequence[Any]) -> TrendChart | None:
                    f"{_when(scored[0].generated_at)} to {format_index(last)} on {_when(scored[-1].generated_at)}; "
                    f"lowest {format_index(min(p.readiness_index for p in scored))}, highest "
                    f"{format_index(max(p.readiness_index for p in scored))}.")
-    return TrendChart(width=f"{CHART_WIDTH:.0f}", height=f"{CHART_HEIGHT:.0f}",
+    return TrendChart(width=f"{CHART_WIDTH:.0f}", height=f"{CHART_HEIGHT:.0f}", grid_x1=f"{_PAD_LEFT:.0f}",
+                      grid_x2=f"{CHART_WIDTH - _PAD_RIGHT:.0f}",
                       points=" ".join(f"{x:.1f},{y:.1f}" for x, y in coords), dots=dots, y_ticks=y_ticks,
                       x_labels=x_labels, line_colour=BAND_FILLS[score_css(last / 100.0)], description=description)

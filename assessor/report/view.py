@@ -755,7 +755,8 @@ def build_view(assessment: Assessment, catalogue: Catalogue, mode: Mode,
     if history is not None:
         from assessor.report.since import build_since
 
-        since = build_since(history, row_limit=limits.rows)
+        since = build_since(history, row_limit=limits.rows,
+                            domain_names={d.domain: d.name for d in assessment.domains})
         toc.insert(1, TocEntry("since", "Since last assessment"))
     controls = _control_sections(assessment, catalogue, limits)
     plan = sorted(assessment.remediation, key=lambda r: r.rank)
