@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -51,6 +52,26 @@ def test_migrations_are_a_single_line_with_more_than_one_step() -> None:
     assert len(script.get_heads()) == 1
     revisions = [r.revision for r in script.walk_revisions()]
     assert revisions[-1] == FIRST and len(revisions) >= 2
+
+
+def test_the_quick_open_knows_the_real_head() -> None:
+    """store.HEAD_REVISION (used to open an up-to-date store without loading Alembic) is Alembic's head."""
+    from assessor.history.store import HEAD_REVISION
+
+    assert ScriptDirectory.from_config(_config()).get_current_head() == HEAD_REVISION
+
+
+def test_opening_an_up_to_date_store_does_not_load_alembic(tmp_path: Path) -> None:
+    """A second open of a store at head imports no Alembic module (the quick path `diff` and `history list` take)."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    code = ("import sys; from assessor.history import open_store; open_store(sys.argv[1]).close(); "
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    first = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "True" and second.stdout.strip() == "False"
 
 
 def test_new_store_is_created_at_head_and_matches_the_code(store_url: str) -> None:
