@@ -19,59 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from assessor.models import Assessment, Status
+
+if TYPE_CHECKING:
+    from assessor.history.models import ControlChange, RunDiff
 
 TOP = 5  # how many controls a list in the message shows; the report has the rest
 MAX_NAME = 150  # a 10k-character name must not turn the message into a wall (Slack caps a section at 3000)
 _FAILING = (Status.FAIL, Status.PARTIAL)
 _SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _USER_AGENT = "ir-assessor-notify"
-
-
-# --------------------------------------------------------------------------- what a run diff must offer
-# The history package defines RunDiff; these read-only protocols say which of its attributes we use, so this
-# module type-checks without importing it (and a test can pass a small stand-in).
-
-
-class ControlChangeLike(Protocol):
-    @property
-    def control_id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def before_status(self) -> str | None: ...
-    @property
-    def after_status(self) -> str: ...
-
-
-class RunSummaryLike(Protocol):
-    @property
-    def readiness_index(self) -> float | None: ...
-
-
-class RunDiffLike(Protocol):
-    @property
-    def index_change(self) -> float | None: ...
-    @property
-    def regressions(self) -> Sequence[ControlChangeLike]: ...
-    @property
-    def new_failures(self) -> Sequence[ControlChangeLike]: ...
-    @property
-    def fixed(self) -> Sequence[ControlChangeLike]: ...
-    @property
-    def new_unknowns(self) -> Sequence[ControlChangeLike]: ...
-    @property
-    def before(self) -> RunSummaryLike: ...
-    @property
-    def after(self) -> RunSummaryLike: ...
-
-
-# --------------------------------------------------------------------------- the message
 
 
 def slack_escape(text: str) -> str:
@@ -93,13 +53,13 @@ def _index(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def _change_line(change: ControlChangeLike) -> str:
+def _change_line(change: ControlChange) -> str:
     before = change.before_status or "absent"
     return (f"\u2022 {slack_escape(change.control_id)} {slack_escape(change.title)} "
             f"({slack_escape(change.severity)}): {slack_escape(before)} \u2192 {slack_escape(change.after_status)}")
 
 
-def _top(changes: Sequence[ControlChangeLike]) -> list[ControlChangeLike]:
+def _top(changes: Sequence[ControlChange]) -> list[ControlChange]:
     return sorted(changes, key=lambda c: (_SEVERITY_RANK.get(c.severity, 9), c.control_id))[:TOP]
 
 
@@ -107,7 +67,7 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _listing(title: str, changes: Sequence[ControlChangeLike]) -> str:
+def _listing(title: str, changes: Sequence[ControlChange]) -> str:
     shown = _top(changes)
     more = len(changes) - len(shown)
     lines = [f"*{title} ({len(changes)})*", *(_change_line(c) for c in shown)]
@@ -116,7 +76,7 @@ def _listing(title: str, changes: Sequence[ControlChangeLike]) -> str:
     return "\n".join(lines)
 
 
-def build_message(assessment: Assessment, diff: RunDiffLike | None) -> dict[str, Any]:
+def build_message(assessment: Assessment, diff: RunDiff | None) -> dict[str, Any]:
     """A short Slack message: readiness index and its change, regressions and new failures (top 5 each).
 
     Without a previous run (`diff` is None) it lists the failing controls instead. Only control ids, titles,
@@ -153,7 +113,7 @@ def build_message(assessment: Assessment, diff: RunDiffLike | None) -> dict[str,
     return {"text": f"{headline}; {'; '.join(summary_parts)}", "blocks": blocks}
 
 
-def should_notify(diff: RunDiffLike | None) -> bool:
+def should_notify(diff: RunDiff | None) -> bool:
     """Worth a message: the readiness index dropped or any control got worse. A first run (no diff) is not."""
     if diff is None:
         return False

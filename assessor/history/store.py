@@ -135,8 +135,8 @@ def _migrate(conn: Connection, shown: str) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
     tables = set(sa.inspect(conn).get_table_names())
     if "alembic_version" in tables:
-        current = {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
-        if current == {HEAD_REVISION}:
+        stamped = {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+        if stamped == {HEAD_REVISION}:
             return  # already at this version's head: nothing to check further
     from alembic import command
     from alembic.runtime.migration import MigrationContext

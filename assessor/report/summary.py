@@ -10,44 +10,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from assessor.models import Assessment, Status
+
+if TYPE_CHECKING:
+    from assessor.history.models import ControlChange, RunDiff
 
 SUMMARY_FORMAT_VERSION = 1
 
 
-class ControlChangeLike(Protocol):
-    """The part of a history ControlChange the summary reads."""
-
-    @property
-    def control_id(self) -> str: ...
-
-
-class RunDiffLike(Protocol):
-    """The part of a history RunDiff the summary reads (assessor.history.RunDiff satisfies it)."""
-
-    @property
-    def index_change(self) -> float | None: ...
-
-    @property
-    def regressions(self) -> Sequence[ControlChangeLike]: ...
-
-    @property
-    def new_failures(self) -> Sequence[ControlChangeLike]: ...
-
-    @property
-    def fixed(self) -> Sequence[ControlChangeLike]: ...
-
-    @property
-    def new_unknowns(self) -> Sequence[ControlChangeLike]: ...
-
-
-def _ids(changes: Sequence[ControlChangeLike]) -> list[str]:
+def _ids(changes: Sequence[ControlChange]) -> list[str]:
     return sorted({c.control_id for c in changes})
 
 
-def summary_data(assessment: Assessment, diff: RunDiffLike | None, outputs: Mapping[str, str] | None = None,
+def summary_data(assessment: Assessment, diff: RunDiff | None, outputs: Mapping[str, str] | None = None,
                  run_id: int | None = None) -> dict[str, Any]:
     """The summary as a dict; `outputs` maps a format name to the path written, `run_id` is the history run."""
     control_counts = {s.value: 0 for s in Status}
@@ -88,7 +65,7 @@ def summary_data(assessment: Assessment, diff: RunDiffLike | None, outputs: Mapp
     return data
 
 
-def summary_json(assessment: Assessment, diff: RunDiffLike | None, outputs: Mapping[str, str] | None = None,
+def summary_json(assessment: Assessment, diff: RunDiff | None, outputs: Mapping[str, str] | None = None,
                  run_id: int | None = None) -> str:
     """The summary as one line of JSON, without a trailing newline."""
     return json.dumps(summary_data(assessment, diff, outputs, run_id), ensure_ascii=True, separators=(",", ":"))
