@@ -74,7 +74,8 @@ def scanned_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
     answers.write_text(yaml.safe_dump(ANSWERS))
     out = folder / "scan"
     result = org.cli("scan", "gcp", "--organization", "111", "--answers", answers, "--out", out,
-                     "--format", "html,json,pdf", "--generated-at", WHEN)
+                     "--format", "html,json,pdf,junit", "--generated-at", WHEN,
+                     "--history", f"sqlite:///{folder / 'history.db'}", "--summary-json", folder / "summary.json")
     org.server.stop()
     assert result.returncode == 0, result.stderr
     yield result, out, org
@@ -91,6 +92,22 @@ def test_scan_writes_one_snapshot_per_project_and_the_reports(scanned: tuple[Any
     assert sorted(snapshots(out / "snapshots")) == ["gcp-bare-prj", "gcp-ready-prj"]
     assert (out / "report.html").stat().st_size > 10_000 and (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
     assert "Collected 2 GCP project(s)" in result.stdout and "0 collection error(s)" in result.stdout
+
+
+def test_scan_records_the_run_for_scheduled_use(scanned_org: tuple[Any, Path, GcpOrg]) -> None:
+    """scan takes the scheduled-run options too: the run is in the history store, with the JUnit and summary files."""
+    import subprocess
+    import sys
+
+    _, out, _ = scanned_org
+    store = f"sqlite:///{out.parent / 'history.db'}"
+    listed = subprocess.run([sys.executable, "-m", "assessor", "history", "list", "--history", store, "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    (run,) = json.loads(listed.stdout)
+    assert sorted(run["scope"]) == ["gcp:bare-prj", "gcp:ready-prj"]
+    assert (out / "junit.xml").read_text().startswith("<?xml")
+    assert json.loads((out.parent / "summary.json").read_text())["run_id"] == 1
 
 
 def test_scan_findings_follow_what_each_project_holds(scanned: tuple[Any, Path]) -> None:
