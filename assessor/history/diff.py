@@ -5,7 +5,9 @@ Rules (the CLI's --fail-on-regression relies on `regressions`):
 - fixed: fail/partial before, pass now;
 - new unknown: unknown/error now, determinate (pass/fail/partial) before -- visibility was lost;
 - regression: any control worse than before -- its rank fell (pass > partial > fail), it went from determinate to
-  unknown/error, or it kept its status with a score lower by more than SCORE_TOLERANCE.
+  unknown/error, a risk acceptance lapsed and it fails again (accepted -> fail/partial), or it kept its status with a
+  score lower by more than SCORE_TOLERANCE. A control that was not applicable and now fails is a new failure, not a
+  regression: nothing that was in place got worse.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def is_regression(before: ControlState, after: ControlState) -> bool:
     if before.status in RANK and after.status in RANK and RANK[after.status] < RANK[before.status]:
         return True
     if before.status in RANK and after.status in UNDETERMINED:
+        return True
+    if before.status == "accepted" and after.status in FAILING:
         return True
     return (before.status == after.status and before.score is not None and after.score is not None
             and after.score < before.score - SCORE_TOLERANCE)

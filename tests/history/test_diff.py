@@ -39,7 +39,7 @@ def one(store: HistoryStore, was: State | None, now: State) -> RunDiff:
     (S.PASS, S.FAIL, True, False, False, True),
     (S.PASS, (S.PARTIAL, 0.5), True, False, False, True),
     (S.NOT_APPLICABLE, S.FAIL, True, False, False, False),
-    ("accepted", S.FAIL, True, False, False, False),
+    ("accepted", S.FAIL, True, False, False, True),  # the acceptance lapsed: worse, so a CI gate fails
     (None, S.FAIL, True, False, False, False),
     (S.FAIL, S.PASS, False, True, False, False),
     ((S.PARTIAL, 0.5), S.PASS, False, True, False, False),
