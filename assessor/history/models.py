@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from assessor.models import InputDigest
 
 FINDING_LIST_CAP = 200  # findings listed per side of a diff; the totals are always exact
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class RunInput(_Strict):
+    """One input of a recorded run, as the assessment's InputDigest has it. Its own model, not assessor.models's:
+    `diff` and `history list` then never build the whole assessment schema, which costs a tenth of a second."""
+
+    path: str
+    kind: Literal["snapshot", "answers"]
+    sha256: str
+    size: int = Field(ge=0)
 
 
 class RunSummary(_Strict):
@@ -27,7 +36,7 @@ class RunSummary(_Strict):
     confidence: float
     tool_version: str
     assessment_format_version: int
-    inputs: list[InputDigest]
+    inputs: list[RunInput]
     status_counts: dict[str, int]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -21,8 +21,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from assessor.errors import InputError
 from assessor.history import schema
-from assessor.history.models import ControlState, RunSummary, StoredFinding, StoredRun, TrendPoint
-from assessor.models import Assessment, InputDigest
+from assessor.history.models import ControlState, RunInput, RunSummary, StoredFinding, StoredRun, TrendPoint
+
+if TYPE_CHECKING:
+    from assessor.models import Assessment
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions (a test checks it is Alembic's head). A store already there is opened
@@ -308,5 +310,5 @@ class HistoryStore:
             scope_key=row["scope_key"], scope=list(row["scope"]), organization=row["organization"],
             readiness_index=row["readiness_index"], maturity=row["maturity"], confidence=row["confidence"],
             tool_version=row["tool_version"], assessment_format_version=row["assessment_format_version"],
-            inputs=[InputDigest.model_validate(i) for i in inputs], status_counts=dict(row["status_counts"]),
+            inputs=[RunInput.model_validate(i) for i in inputs], status_counts=dict(row["status_counts"]),
         )
