@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assessor import __version__
-from assessor.cli_history import HISTORY_COMMANDS, add_history_commands, add_run_options, run_history_command
+from assessor.cli_history import HISTORY_COMMANDS, add_history_commands, run_history_command
 from assessor.cli_live import (
     IMPORT_COMMAND,
     PROVIDER_COMMANDS,
     add_import_commands,
     add_provider_commands,
+    add_report_options,
     run_import_command,
     run_provider_command,
 )
@@ -45,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="snapshot files or folders of *.json snapshots")
     p.add_argument("--answers", type=Path, required=True, metavar="FILE", help="answers file (YAML)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    p.add_argument("--format", default="html,pdf,json,csv",
-                   help="comma-separated: html,pdf,json,csv,junit,ocsf (default html,pdf,json,csv)")
-    p.add_argument("--generated-at", metavar="ISO8601",
-                   help="assessment time (default now); fixes dates for reproducible output")
-    p.add_argument("--fail-under", type=float, metavar="N", help="exit 3 when the readiness index is below N")
-    add_run_options(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    add_report_options(p)
 
     q = sub.add_parser("questionnaire", help="answers file template and validation")
     qsub = q.add_subparsers(dest="action", required=True, parser_class=_Parser)

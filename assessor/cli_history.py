@@ -48,11 +48,12 @@ def check_run_options(args: argparse.Namespace) -> None:
         raise InputError("--notify-webhook needs --history URL (it reports changes since the last run)")
     if args.notify_webhook and not str(args.notify_webhook).startswith(("https://", "http://")):
         raise InputError("--notify-webhook must be an http(s) URL")
-    if args.history and str(args.history).startswith("sqlite:///"):
-        # Checked now, not after minutes of assessment: the store file may be new, its folder must exist.
-        folder = Path(str(args.history)[len("sqlite:///"):]).parent
-        if not folder.is_dir():
-            raise InputError(f"--history: folder {folder} does not exist; create it first")
+    if args.history:
+        from assessor.history import open_store
+
+        # Opened (created or migrated) now, not after minutes of collection and assessment: a missing folder, a
+        # corrupt or foreign store or an unreachable server stops the run before any work.
+        open_store(args.history).close()
 
 
 @dataclass

@@ -88,16 +88,21 @@ def add_provider_commands(sub: Any, parser_class: type[argparse.ArgumentParser])
         p.add_argument("--answers", type=Path, required=True, metavar="FILE", help="answers file (YAML)")
         p.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="output folder; snapshots go to DIR/snapshots/")
-        p.add_argument("--format", default="html,pdf,json,csv",
-                       help="comma-separated: html,pdf,json,csv,junit,ocsf (default html,pdf,json,csv)")
-        p.add_argument("--generated-at", metavar="ISO8601",
-                       help="assessment time (default now); fixes dates for reproducible output")
-        p.add_argument("--fail-under", type=float, metavar="N", help="exit 3 when the readiness index is below N")
-        add_run_options(p)
-        p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+        add_report_options(p)
 
         p = permissions_sub.add_parser(name, help=module.PERMISSIONS_HELP)
         module.add_permissions_options(p)
+
+
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """The report options `assess` and every `scan` share, the scheduled-run ones included."""
+    p.add_argument("--format", default="html,pdf,json,csv",
+                   help="comma-separated: html,pdf,json,csv,junit,ocsf (default html,pdf,json,csv)")
+    p.add_argument("--generated-at", metavar="ISO8601",
+                   help="assessment time (default now); fixes dates for reproducible output")
+    p.add_argument("--fail-under", type=float, metavar="N", help="exit 3 when the readiness index is below N")
+    add_run_options(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
 def _shard_option(p: argparse.ArgumentParser, module: ModuleType) -> None:

@@ -26,14 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +67,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the snapshots and the assessment in this folder")
     args = parser.parse_args()
 
+    from scan_figures import print_collection, run_collect, time_assessment
+
     from tests.collectors.azure_env import start_tenant
 
     work = Path(tempfile.mkdtemp(prefix="azure-bench-"))
@@ -80,44 +78,21 @@ def main() -> int:
         server_tenant = start_tenant(work, rows=rows, documents=documents, page_size=args.arm_page)
         print(f"tenant: {args.subscriptions} subscriptions, {len(rows)} Resource Graph rows, {scopes} ARM lists")
         out = work / "snapshots"
-        argv = [sys.executable, "-m", "assessor", "collect", "azure", *server_tenant.options(),
-                "--max-workers", str(args.workers), "--out", str(out), "--quiet"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        result = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, env=server_tenant.env())
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        argv = ["collect", "azure", *server_tenant.options(), "--max-workers", str(args.workers), "--out", str(out),
+                "--quiet"]
+        collected = run_collect(argv, server_tenant.env())
         server_tenant.server.stop()
-        if result.returncode != 0:
-            print(result.stderr, file=sys.stderr)
+        if collected.result.returncode != 0:
+            print(collected.result.stderr, file=sys.stderr)
             return 1
-        snaps = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
-        calls: Counter[str] = Counter()
-        for snap in snaps:
-            for call in snap["api_calls"]:
-                calls[f"{call['service']} {call['operation']}"] += call["count"]
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        print(f"collect azure: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {after.ru_maxrss / 1024:.0f} MiB")
-        print(f"  {len(snaps)} snapshots, {sum(len(v) for s in snaps for v in s['resources'].values())} resources, "
-              f"{sum(len(s['errors']) for s in snaps)} collection errors, "
-              f"{sum(p.stat().st_size for p in out.glob('*.json')) / 1e6:.2f} MB")
-        graph = sum(n for op, n in calls.items() if op.startswith("resourcegraph"))
-        print(f"  API calls: {sum(calls.values())} in total, {graph} of them Resource Graph pages; server answered "
-              f"{len(server_tenant.server.requests)} requests, issued {server_tenant.server.tokens_issued} token(s)")
-        for op, n in sorted(calls.items()):
-            print(f"    {n:6d}  {op}")
-        answers = work / "answers.yaml"
-        answers.write_text("version: 1\nprofile:\n  organization: bench\n  onprem_capabilities: [netflow, siem]\n"
-                           "  workloads: [{name: app, provider: azure, service_model: iaas}]\n"
-                           "  allowed_jurisdictions: [EU]\n  required_log_retention_days: 365\n")
-        started = time.perf_counter()
-        assess = subprocess.run([sys.executable, "-m", "assessor", "assess", "--snapshots", str(out), "--answers",
-                                 str(answers), "--out", str(work / "report"), "--format", "json", "--quiet"],
-                                capture_output=True, text=True, cwd=REPO, env=server_tenant.env())
-        print(f"assess (load, evaluate, score, JSON): {time.perf_counter() - started:.2f} s, exit {assess.returncode}")
+        print_collection("collect azure", collected, out, paged_service="resourcegraph",
+                         paged_label="Resource Graph pages",
+                         server_line=f"server answered {len(server_tenant.server.requests)} requests, issued "
+                                     f"{server_tenant.server.tokens_issued} token(s)")
+        status = time_assessment(out, work, "azure", server_tenant.env())
         if args.keep:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
-        return 0 if assess.returncode in (0, 3) else 1
+        return 0 if status in (0, 3) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

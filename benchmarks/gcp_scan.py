@@ -27,14 +27,9 @@ Nothing leaves loopback; to be sure, run it in a network namespace that has only
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +129,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the snapshots and the assessment in this folder")
     args = parser.parse_args()
 
+    from scan_figures import print_collection, run_collect, time_assessment
+
     from tests.collectors.gcp_env import SERVICES, start_org
 
     work = Path(tempfile.mkdtemp(prefix="gcp-bench-"))
@@ -148,46 +145,21 @@ def main() -> int:
         print(f"organisation: {args.projects} projects in {args.folders} folders, {len(assets)} asset lines, "
               f"page size {args.page_size}")
         out = work / "snapshots"
-        argv = [sys.executable, "-m", "assessor", "collect", "gcp", "--organization", ORG.split("/")[1],
-                "--key-file", str(org.key_file), "--max-workers", str(args.workers), "--out", str(out), "--quiet",
+        argv = ["collect", "gcp", "--organization", ORG.split("/")[1], "--key-file", str(org.key_file),
+                "--max-workers", str(args.workers), "--out", str(out), "--quiet",
                 *(f"--endpoint={s}={org.server.url}" for s in SERVICES)]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        result = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, env=org.env())
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if result.returncode != 0:
-            print(result.stderr, file=sys.stderr)
-            return 1
+        collected = run_collect(argv, org.env())
         org.server.stop()
-        snaps = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
-        calls: Counter[str] = Counter()
-        for snap in snaps:
-            for call in snap["api_calls"]:
-                calls[f"{call['service']} {call['operation']}"] += call["count"]
-        errors = sum(len(s["errors"]) for s in snaps)
-        resources = sum(len(v) for s in snaps for v in s["resources"].values())
-        size = sum(p.stat().st_size for p in out.glob("*.json"))
-        asset_pages = sum(n for op, n in calls.items() if op.startswith("cloudasset "))
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        print(f"collect gcp: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {after.ru_maxrss / 1024:.0f} MiB")
-        print(f"  {len(snaps)} snapshots, {resources} resources, {errors} collection errors, {size / 1e6:.2f} MB")
-        print(f"  API calls: {sum(calls.values())} in total, {asset_pages} of them Cloud Asset pages; "
-              f"server answered {len([p for p, _ in org.server.requests if p != '/token'])} requests")
-        for op, n in sorted(calls.items()):
-            print(f"    {n:6d}  {op}")
-        answers = work / "answers.yaml"
-        answers.write_text("version: 1\nprofile:\n  organization: bench\n  onprem_capabilities: [netflow, siem]\n"
-                           "  workloads: [{name: app, provider: gcp, service_model: iaas}]\n"
-                           "  allowed_jurisdictions: [EU]\n  required_log_retention_days: 365\n")
-        started = time.perf_counter()
-        assess = subprocess.run([sys.executable, "-m", "assessor", "assess", "--snapshots", str(out), "--answers",
-                                 str(answers), "--out", str(work / "report"), "--format", "json", "--quiet"],
-                                capture_output=True, text=True, cwd=REPO, env=org.env())
-        print(f"assess (load, evaluate, score, JSON): {time.perf_counter() - started:.2f} s, exit {assess.returncode}")
+        if collected.result.returncode != 0:
+            print(collected.result.stderr, file=sys.stderr)
+            return 1
+        answered = len([p for p, _ in org.server.requests if p != "/token"])
+        print_collection("collect gcp", collected, out, paged_service="cloudasset", paged_label="Cloud Asset pages",
+                         server_line=f"server answered {answered} requests")
+        status = time_assessment(out, work, "gcp", org.env())
         if args.keep:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
-        return 0 if assess.returncode in (0, 3) else 1
+        return 0 if status in (0, 3) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

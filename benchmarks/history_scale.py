@@ -17,13 +17,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import glob
 import json
-import os
-import pwd
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -154,59 +150,22 @@ def _store_size(url: str) -> str:
 # --------------------------------------------------------------------------- throwaway PostgreSQL
 
 
-def _pg_bindir() -> Path:
-    found = [os.path.dirname(p) for p in (shutil.which("pg_ctl"),) if p]
-    found += ["/usr/local/bin", *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    for folder in found:
-        if all(os.access(os.path.join(folder, exe), os.X_OK) for exe in ("initdb", "pg_ctl", "postgres")):
-            return Path(folder)
-    raise SystemExit("--postgres: initdb, pg_ctl and postgres not found on PATH, in /usr/local/bin or "
-                     "/usr/lib/postgresql/*/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_user(user: str | None, args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True, user=user, check=False, timeout=120)
-    if done.returncode != 0:
-        raise SystemExit(f"{Path(args[0]).name} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-
-
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
-    """A PostgreSQL cluster on 127.0.0.1 (trust auth, socket in a temp folder); yields a new database's URL."""
+    """A PostgreSQL cluster on 127.0.0.1 (tests/pg_cluster.py); yields the URL of a new database in it.
+
+    Durable (fsync on): the figures should be what a real server gives, not a tuned-off one."""
     import psycopg
 
-    bindir = _pg_bindir()
-    user: str | None = None
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        for name in ("postgres", "nobody"):
-            with contextlib.suppress(KeyError):
-                pwd.getpwnam(name)
-                user = name
-                break
-    base = Path(tempfile.mkdtemp(prefix="ir-history-bench-pg-"))
-    if user is not None:
-        os.chown(base, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-    data, port = base / "data", _free_port()
+    from tests.pg_cluster import ClusterError, throwaway_cluster
+
     try:
-        _as_user(user, [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                        "--no-sync"])
-        # Durable settings (fsync on): the figures should be what a real server gives, not a tuned-off one.
-        _as_user(user, [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                        "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start"])
-        admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('CREATE DATABASE "ir_history_bench"')
-        yield f"postgresql://postgres@127.0.0.1:{port}/ir_history_bench"
-    finally:
-        with contextlib.suppress(SystemExit, subprocess.TimeoutExpired):
-            _as_user(user, [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
+        with throwaway_cluster(durable=True) as admin:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute('CREATE DATABASE "ir_history_bench"')
+            yield admin.rsplit("/", 1)[0] + "/ir_history_bench"
+    except ClusterError as exc:
+        raise SystemExit(f"--postgres: {exc}") from None
 
 
 # --------------------------------------------------------------------------- the benchmark

@@ -8,13 +8,7 @@ IR_TEST_POSTGRES_URL=postgresql://user@host:port/db uses a running server instea
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,23 +18,10 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.pg_cluster import ClusterError, throwaway_cluster
+
 SKIP_VAR = "IR_SKIP_POSTGRES"
 EXTERNAL_VAR = "IR_TEST_POSTGRES_URL"
-
-
-def _pg_bindir() -> Path | None:
-    candidates = [os.path.dirname(p) for p in (shutil.which("pg_ctl"),) if p]
-    candidates += ["/usr/local/bin", *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    for folder in candidates:
-        if all(os.access(os.path.join(folder, exe), os.X_OK) for exe in ("initdb", "pg_ctl", "postgres")):
-            return Path(folder)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -55,12 +36,6 @@ class PgServer:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def _run_as(user: str | None, args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True, user=user, check=False, timeout=120)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:2])} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     if os.environ.get(SKIP_VAR) == "1":
@@ -69,40 +44,12 @@ def pg_server() -> Iterator[PgServer]:
     if external:
         yield PgServer(external)
         return
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL binaries (initdb, pg_ctl, postgres) not found on PATH, in /usr/local/bin or "
-                    f"/usr/lib/postgresql/*/bin: install postgresql, or set {SKIP_VAR}=1 to skip these tests "
-                    "explicitly")
-    # PostgreSQL refuses to run as root; in a root container run it as an unprivileged account.
-    user: str | None = None
-    if os.geteuid() == 0:
-        for name in ("postgres", "nobody"):
-            with contextlib.suppress(KeyError):
-                pwd.getpwnam(name)
-                user = name
-                break
-    base = Path(tempfile.mkdtemp(prefix="ir-history-pg-"))
-    if user is not None:
-        os.chown(base, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-    data, port = base / "data", _free_port()
-    try:
-        _run_as(user, [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                       "--no-sync"])
-        _run_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                       "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                             "-c max_connections=60", "start"])
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        log = base / "server.log"
-        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"could not start a throwaway PostgreSQL from {bindir}: {exc}\n{tail}")
-    try:
-        yield PgServer(f"postgresql://postgres@127.0.0.1:{port}/postgres")
-    finally:
-        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
-            _run_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        try:
+            admin = stack.enter_context(throwaway_cluster(settings=("max_connections=60",)))
+        except ClusterError as exc:
+            pytest.fail(f"{exc}; install postgresql, or set {SKIP_VAR}=1 to skip these tests explicitly")
+        yield PgServer(admin)
 
 
 @pytest.fixture
