@@ -9,6 +9,9 @@ store written by a newer version, a server that cannot be reached.
 from __future__ import annotations
 
 import hashlib
+import random
+import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +101,27 @@ def _sqlite_file_check(url: URL, shown: str) -> None:
                              "file); point --history at a new file", key="--history")
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the file in WAL mode, riding out the race of several processes creating one new store.
+
+    Two connections switching a new file to WAL at the same moment can deadlock on its locks; SQLite then answers
+    "database is locked" at once instead of calling the busy handler. One of them wins, so the others retry (with
+    jittered backoff, up to the busy timeout) and find the file already in WAL mode.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            contended = "locked" in str(exc) or "busy" in str(exc)
+            if not contended or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.25)
+
+
 def _engine(url: URL, shown: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         _sqlite_file_check(url, shown)
@@ -109,7 +133,7 @@ def _engine(url: URL, shown: str) -> Engine:
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer, nor it them
+            _switch_to_wal(cursor)  # readers never block the writer, nor it them
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.close()
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from assessor.history import open_store
+from assessor.history.store import HEAD_REVISION
 from tests.history.builders import organisation
+from tests.history.writer import open_when_told
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS_EACH = 4
@@ -43,3 +48,22 @@ def test_two_processes_recording_at_once_both_land(database: str, tmp_path: Path
             day = (summary.generated_at - organisation(1).generated_at).days
             assert len(stored.findings) == expected[day]
             assert len(stored.controls) == 64
+
+
+def test_many_processes_creating_one_new_sqlite_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """Six processes open the same new file together, twelve times over: none is refused with 'database is locked'.
+
+    Switching a new file to WAL from several connections at once can deadlock, and SQLite then fails at once rather
+    than wait; before the store retried that switch, about half of these rounds had a process refused.
+    """
+    processes, rounds = 6, 12
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        for round_no in range(rounds):
+            db, go = tmp_path / f"new-{round_no}.db", tmp_path / f"go-{round_no}"
+            pending = pool.starmap_async(open_when_told, [(f"sqlite:///{db}", str(go))] * processes)
+            time.sleep(0.05)  # let every worker reach its wait loop
+            go.touch()
+            assert pending.get(timeout=120) == ["opened"] * processes, f"round {round_no}"
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
