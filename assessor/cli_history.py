@@ -134,6 +134,7 @@ def add_history_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) 
 
 def run_history_command(args: argparse.Namespace) -> int:
     from assessor.history import diff, open_store
+    from assessor.history.models import as_json
 
     if args.command == "history":
         if args.limit < 1:
@@ -141,7 +142,7 @@ def run_history_command(args: argparse.Namespace) -> int:
         with open_store(args.history) as store:
             runs = store.runs(scope_key=args.scope, limit=args.limit)
         if args.json:
-            sys.stdout.write(json.dumps([r.model_dump(mode="json") for r in runs], indent=2) + "\n")
+            sys.stdout.write(json.dumps(as_json(runs), indent=2, ensure_ascii=False) + "\n")
             return 0
         if not runs:
             print("no run recorded")
@@ -170,7 +171,7 @@ def run_history_command(args: argparse.Namespace) -> int:
             before = found
     change = diff(before, after)
     if args.json:
-        sys.stdout.write(change.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(json.dumps(as_json(change), indent=2, ensure_ascii=False) + "\n")
     else:
         _print_diff(change)
     return EXIT_REGRESSION if args.fail_on_regression and change.regressions else 0

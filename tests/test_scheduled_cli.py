@@ -83,6 +83,24 @@ def test_history_list_and_diff(two_runs: dict[str, Any]) -> None:
     assert text.returncode == 4 and "regressions: " in text.stdout and "LC-03" in text.stdout
 
 
+def test_diff_and_history_list_load_neither_pydantic_nor_alembic(two_runs: dict[str, Any]) -> None:
+    """The read-only commands stay light: their store is up to date (no Alembic) and their types are dataclasses.
+
+    Importing those two is a quarter of the PostgreSQL `diff` command's second; this is what keeps it out.
+    """
+    probe = ("import sys, io, contextlib\n"
+             "from assessor.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+             "    codes = [main(['diff', '--history', sys.argv[1], '--json']),\n"
+             "             main(['history', 'list', '--history', sys.argv[1]])]\n"
+             "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'alembic', 'sqlalchemy'})\n"
+             "print(codes, loaded, len(out.getvalue()) > 100)\n")
+    result = subprocess.run([sys.executable, "-c", probe, two_runs["store"]], capture_output=True, text=True,
+                            cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "[0, 0] ['sqlalchemy'] True"
+
+
 def test_summary_json_junit_and_ocsf(two_runs: dict[str, Any]) -> None:
     """The one-line summary carries the run and the regressions; junit.xml parses; the OCSF file is a JSON array."""
     summary_text = (two_runs["root"] / "summary.json").read_text()

@@ -1,30 +1,44 @@
-"""What the history store hands back: run summaries, stored runs, trend points and the diff of two runs."""
+"""What the history store hands back: run summaries, stored runs, trend points and the diff of two runs.
+
+Plain frozen dataclasses, not pydantic models: `diff` and `history list` load nothing else that needs pydantic, and
+building pydantic's first models costs about 0.25 s of a command that should answer within a second. The store fills
+them from its own schema; `as_json` gives what `--json` prints.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Literal
 
 FINDING_LIST_CAP = 200  # findings listed per side of a diff; the totals are always exact
 
+def as_json(value: Any) -> Any:
+    """`value` as JSON-ready data: dataclasses as objects in field order, datetimes as ISO 8601 (UTC as "Z")."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    return value
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-
-class RunInput(_Strict):
-    """One input of a recorded run, as the assessment's InputDigest has it. Its own model, not assessor.models's:
-    `diff` and `history list` then never build the whole assessment schema, which costs a tenth of a second."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunInput:
+    """One input of a recorded run, as the assessment's InputDigest has it (its own type, for the reason above)."""
 
     path: str
     kind: Literal["snapshot", "answers"]
     sha256: str
-    size: int = Field(ge=0)
+    size: int
 
 
-class RunSummary(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSummary:
     run_id: int
     recorded_at: datetime  # UTC, when the store received the run
     generated_at: datetime  # UTC, the assessment's own time
@@ -40,7 +54,8 @@ class RunSummary(_Strict):
     status_counts: dict[str, int]
 
 
-class ControlState(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ControlState:
     status: str
     score: float | None
     title: str
@@ -48,7 +63,8 @@ class ControlState(_Strict):
     domain: str
 
 
-class StoredFinding(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredFinding:
     check_id: str
     control_id: str
     provider: str | None
@@ -60,20 +76,23 @@ class StoredFinding(_Strict):
     reason: str | None
 
 
-class StoredRun(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredRun:
     summary: RunSummary
     domains: dict[str, float | None]
     controls: dict[str, ControlState]
     findings: list[StoredFinding]
 
 
-class TrendPoint(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrendPoint:
     run_id: int
     generated_at: datetime
     readiness_index: float | None
 
 
-class ControlChange(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ControlChange:
     control_id: str
     title: str
     severity: str
@@ -83,14 +102,16 @@ class ControlChange(_Strict):
     after_score: float | None
 
 
-class DomainChange(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainChange:
     domain: str
     before: float | None
     after: float | None
     change: float | None  # None when either side could not be scored
 
 
-class RunDiff(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunDiff:
     before: RunSummary
     after: RunSummary
     index_change: float | None
@@ -105,6 +126,5 @@ class RunDiff(_Strict):
     fixed_findings_total: int
     # Visibility lost at resource level: determinate before, only unknown/error now. An organisation-wide control
     # can stay `partial` when one account goes dark, so this is where that loss shows.
-    # Defaults keep diffs serialised before these fields existed readable.
-    new_unknown_findings: list[StoredFinding] = Field(default_factory=list)  # at most FINDING_LIST_CAP
-    new_unknown_findings_total: int = 0
+    new_unknown_findings: list[StoredFinding]  # at most FINDING_LIST_CAP
+    new_unknown_findings_total: int

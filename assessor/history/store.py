@@ -334,5 +334,5 @@ class HistoryStore:
             scope_key=row["scope_key"], scope=list(row["scope"]), organization=row["organization"],
             readiness_index=row["readiness_index"], maturity=row["maturity"], confidence=row["confidence"],
             tool_version=row["tool_version"], assessment_format_version=row["assessment_format_version"],
-            inputs=[RunInput.model_validate(i) for i in inputs], status_counts=dict(row["status_counts"]),
+            inputs=[RunInput(**i) for i in inputs], status_counts=dict(row["status_counts"]),
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import fields
+from datetime import datetime
 
 import pytest
 
 from assessor.history import HistoryStore, RunDiff, diff, open_store
-from assessor.history.models import FINDING_LIST_CAP
+from assessor.history.models import FINDING_LIST_CAP, as_json
 from assessor.models import Assessment, Finding
 from tests.history.builders import S, State, assessment
 
@@ -147,9 +150,17 @@ def test_finding_lists_are_capped_but_totals_exact(store: HistoryStore) -> None:
 
 
 def test_diff_is_serialisable(store: HistoryStore) -> None:
-    """The diff round-trips through JSON, as `diff --json` and the summary line need."""
+    """The diff becomes plain JSON, as `diff --json` prints it: every field, UTC times ending in Z, nothing lost."""
     d = one(store, S.PASS, S.FAIL)
-    assert RunDiff.model_validate_json(d.model_dump_json()) == d
+    data = json.loads(json.dumps(as_json(d)))
+    assert list(data) == [f.name for f in fields(RunDiff)]
+    assert data["regressions"] == [as_json(c) for c in d.regressions] and len(data["regressions"]) == 1
+    assert data["regressions"][0]["control_id"] == "LC-02"
+    assert data["regressions"][0]["before_status"] == "pass" and data["regressions"][0]["after_status"] == "fail"
+    assert data["after"]["run_id"] == d.after.run_id and data["after"]["scope"] == d.after.scope
+    assert data["after"]["generated_at"].endswith("Z")
+    assert datetime.fromisoformat(data["after"]["generated_at"]) == d.after.generated_at
+    assert data["index_change"] == d.index_change
 
 
 def test_visibility_lost_in_one_account_shows_at_finding_level(store: HistoryStore) -> None:

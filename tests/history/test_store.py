@@ -9,7 +9,7 @@ import pytest
 
 from assessor.errors import InputError
 from assessor.history import open_store, scope_key
-from assessor.history.models import RunSummary
+from assessor.history.models import RunSummary, as_json
 from tests.history.builders import T0, S, assessment, organisation, scope
 
 
@@ -26,7 +26,7 @@ def test_record_then_read_back_everything(store_url: str) -> None:
     assert summary.readiness_index == pytest.approx(before.readiness_index)
     assert summary.generated_at == T0 and summary.generated_at.tzinfo is not None
     assert summary.recorded_at.tzinfo is not None
-    assert [i.model_dump() for i in summary.inputs] == [i.model_dump() for i in before.inputs]
+    assert [as_json(i) for i in summary.inputs] == [i.model_dump(mode="json") for i in before.inputs]
     assert summary.status_counts == {str(k): v for k, v in before.status_counts.items()}
     assert summary.tool_version == "9.9.9" and summary.assessment_format_version == 1
     assert stored.domains == {d.domain: d.score for d in before.domains}
