@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 FINDING_LIST_CAP = 200  # findings listed per side of a diff; the totals are always exact
 
+
 def as_json(value: Any) -> Any:
     """`value` as JSON-ready data: dataclasses as objects in field order, datetimes as ISO 8601 (UTC as "Z")."""
     if is_dataclass(value) and not isinstance(value, type):
@@ -29,7 +30,7 @@ def as_json(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunInput:
-    """One input of a recorded run, as the assessment's InputDigest has it (its own type, for the reason above)."""
+    """One input of a recorded run: the fields of assessor.models.InputDigest, in a type that needs no pydantic."""
 
     path: str
     kind: Literal["snapshot", "answers"]
