@@ -54,6 +54,24 @@ def _unprivileged_user() -> str | None:
     return None
 
 
+def _start(bindir: Path, user: str | None, base: Path, durable: bool, settings: tuple[str, ...]) -> int:
+    """Start the server on a free port and return the port. The port is picked just before the start; a start that
+    fails (another process may have taken the port in between) is tried twice more, each time on a new port."""
+
+    def start_on_a_free_port() -> int:
+        port = _free_port()
+        options = [f"-p {port}", f"-k {base}", "-c listen_addresses=127.0.0.1",
+                   *([] if durable else ["-c fsync=off"]), *(f"-c {s}" for s in settings)]
+        _run_as(user, [str(bindir / "pg_ctl"), "-D", str(base / "data"), "-l", str(base / "server.log"), "-w",
+                       "-t", "60", "-o", " ".join(options), "start"])
+        return port
+
+    for _ in range(2):
+        with contextlib.suppress(ClusterError):
+            return start_on_a_free_port()
+    return start_on_a_free_port()
+
+
 @contextlib.contextmanager
 def throwaway_cluster(*, durable: bool = False, settings: tuple[str, ...] = ()) -> Iterator[str]:
     """Start a cluster and yield its admin URL (postgresql://postgres@127.0.0.1:PORT/postgres).
@@ -68,14 +86,11 @@ def throwaway_cluster(*, durable: bool = False, settings: tuple[str, ...] = ()) 
     base = Path(tempfile.mkdtemp(prefix="ir-pg-"))
     if user is not None:
         os.chown(base, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-    data, port = base / "data", _free_port()
-    options = [f"-p {port}", f"-k {base}", "-c listen_addresses=127.0.0.1",
-               *([] if durable else ["-c fsync=off"]), *(f"-c {s}" for s in settings)]
+    data = base / "data"
     try:
         _run_as(user, [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                        "--no-sync"])
-        _run_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                       "-o", " ".join(options), "start"])
+        port = _start(bindir, user, base, durable, settings)
     except (ClusterError, subprocess.TimeoutExpired) as exc:
         log = base / "server.log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
