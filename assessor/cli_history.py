@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assessor.errors import InputError
 
 if TYPE_CHECKING:
-    from assessor.history import RunDiff, StoredRun, TrendPoint
+    from assessor.history import RunDiff, TrendPoint
     from assessor.models import Assessment
 
 EXIT_REGRESSION = 4
@@ -61,8 +61,7 @@ class RunHistory:
     """What the history store says about this run: its id, the diff with the previous run, the trend."""
 
     run_id: int
-    previous: StoredRun | None
-    diff: RunDiff | None
+    diff: RunDiff | None  # None for the first run of its scope
     trend: list[TrendPoint]
 
 
@@ -75,7 +74,7 @@ def record(url: str, assessment: Assessment) -> RunHistory:
         current = store.run(summary.run_id)
         previous = store.previous(summary.run_id)
         trend = store.trend(summary.scope_key, limit=TREND_RUNS, up_to=summary.run_id)
-    return RunHistory(summary.run_id, previous, diff(previous, current) if previous else None, trend)
+    return RunHistory(summary.run_id, diff(previous, current) if previous else None, trend)
 
 
 def finish(args: argparse.Namespace, assessment: Assessment, history: RunHistory | None,

@@ -109,6 +109,16 @@ def _count_message(findings: tuple[Finding, ...], wanted: frozenset[Status], ver
     return f"{len(hits)} of {len(findings)} findings {verb}: {first}"
 
 
+def _add_outcome(element: ET.Element, kind: str, case: _Case, wanted: frozenset[Status], verb: str) -> str:
+    """A <failure> or <error> child: a count message, the control's status as type, the findings as text."""
+    child = ET.SubElement(element, kind, {
+        "message": xml_text(_count_message(case.findings, wanted, verb)),
+        "type": case.status.value,
+    })
+    child.text = xml_text(_details(case.findings, wanted))
+    return kind
+
+
 def _testcase(case: _Case) -> tuple[ET.Element, str | None]:
     """The element and its outcome kind: failure, error, skipped or None for a pass."""
     control = case.control
@@ -119,19 +129,9 @@ def _testcase(case: _Case) -> tuple[ET.Element, str | None]:
     })
     kind: str | None
     if case.status in _FAILURE:
-        kind = "failure"
-        child = ET.SubElement(element, "failure", {
-            "message": xml_text(_count_message(case.findings, _FAILURE, "fail")),
-            "type": case.status.value,
-        })
-        child.text = xml_text(_details(case.findings, _FAILURE))
+        kind = _add_outcome(element, "failure", case, _FAILURE, "fail")
     elif case.status in _ERROR:
-        kind = "error"
-        child = ET.SubElement(element, "error", {
-            "message": xml_text(_count_message(case.findings, _ERROR, "could not be determined")),
-            "type": case.status.value,
-        })
-        child.text = xml_text(_details(case.findings, _ERROR))
+        kind = _add_outcome(element, "error", case, _ERROR, "could not be determined")
     elif case.status == Status.MANUAL:
         kind = "skipped"
         ET.SubElement(element, "skipped", {"message": "needs an answer"})
